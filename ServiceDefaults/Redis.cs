@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace EfaPlatform.ServiceDefaults;
+
+public static class Redis
+{
+    /// <summary>Registers the process's one <see cref="IConnectionMultiplexer"/>, with a health check.</summary>
+    public static IHostApplicationBuilder AddEfaRedis(this IHostApplicationBuilder builder, string connectionName = "redis")
+    {
+        var options = ConfigurationOptions.Parse(ConnectionStrings.Require(builder.Configuration, connectionName));
+        // Start even when Redis is not up yet; the health check reports it until it is.
+        options.AbortOnConnectFail = false;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
+        return builder;
+    }
+
+    private sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await redis.GetDatabase().PingAsync();
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy("Redis is not reachable.", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using EfaPlatform.Messaging.Consuming;
+using EfaPlatform.Messaging.Outbox;
+using EfaPlatform.ServiceDefaults;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EfaPlatform.Messaging;
+
+public static class EventBusExtensions
+{
+    /// <summary>
+    /// The Kafka event bus: an outbox in the service's PostgreSQL database (needs AddEfaPostgres), its relay, and a
+    /// consumer for the subscriptions added to the returned builder. Reads section "Messaging".
+    /// </summary>
+    public static EventBusBuilder AddKafkaEventBus(this IHostApplicationBuilder builder, string connectionName = "kafka")
+    {
+        builder.AddEfaKafka(connectionName);
+        builder.Services.AddOptions<MessagingOptions>()
+            .Bind(builder.Configuration.GetSection(MessagingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(services => KafkaClients.CreateProducer(
+            services.GetRequiredService<KafkaConnection>().BootstrapServers,
+            services.GetRequiredService<IOptions<MessagingOptions>>().Value,
+            services.GetRequiredService<ILogger<OutboxRelay>>()));
+        builder.Services.TryAddSingleton<EventOutbox>();
+        builder.Services.TryAddSingleton(services => new OutboxRelay(
+            services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            services.GetRequiredService<Confluent.Kafka.IProducer<string, byte[]>>(),
+            services.GetRequiredService<IOptions<MessagingOptions>>().Value,
+            services.GetRequiredService<ILogger<OutboxRelay>>()));
+        builder.Services.AddHostedService<OutboxRelayService>();
+
+        var subscriptions = new Subscriptions();
+        builder.Services.AddSingleton(subscriptions);
+        builder.Services.AddHostedService<EventConsumer>();
+        return new EventBusBuilder(builder.Services, subscriptions);
+    }
+}
+
+public sealed class EventBusBuilder(IServiceCollection services, Subscriptions subscriptions)
+{
+    public IServiceCollection Services { get; } = services;
+
+    public EventBusBuilder AddSubscription<TEvent, THandler>()
+        where TEvent : IMessage<TEvent>, new()
+        where THandler : class, IEventHandler<TEvent>
+    {
+        subscriptions.Add<TEvent, THandler>();
+        Services.TryAddScoped<THandler>();
+        return this;
+    }
+}
