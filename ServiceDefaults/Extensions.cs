@@ -17,6 +17,7 @@ public static class Extensions
     {
         builder.AddEfaTelemetry();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>

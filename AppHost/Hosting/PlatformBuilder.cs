@@ -1,0 +1,61 @@
+using EfaPlatform.AppHost.Resources;
+using Microsoft.Extensions.Configuration;
+
+namespace EfaPlatform.AppHost.Hosting;
+
+/// <summary>
+/// Declares the platform's resources, the way an Aspire AppHost's DistributedApplication builder does.
+/// Configuration comes from AppHost/appsettings.json, environment variables and the command line (--Key=value).
+/// </summary>
+public sealed class PlatformBuilder
+{
+    private readonly List<Resource> _resources = [];
+
+    private PlatformBuilder(IConfiguration configuration)
+    {
+        Configuration = configuration;
+        var configured = configuration["AppHost:DataDirectory"];
+        DataDirectory = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(ProjectLocator.RepositoryRoot, ".apphost") : configured);
+    }
+
+    public IConfiguration Configuration { get; }
+
+    /// <summary>Where local PostgreSQL and Redis keep their data and secrets between runs.</summary>
+    public string DataDirectory { get; }
+
+    public static PlatformBuilder Create(string[] args, IEnumerable<KeyValuePair<string, string?>>? overrides = null) =>
+        new(new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .AddInMemoryCollection(overrides ?? [])
+            .Build());
+
+    public PostgresResource AddPostgres(string name) =>
+        Add(new PostgresResource(name, DataDirectory, Port(name), Configuration.GetConnectionString(name)));
+
+    public RedisResource AddRedis(string name) =>
+        Add(new RedisResource(name, DataDirectory, Port(name), Configuration.GetConnectionString(name)));
+
+    public KafkaResource AddKafka(string name) => Add(new KafkaResource(name, Configuration.GetConnectionString(name)));
+
+    /// <param name="projectPath">Relative to the repository root.</param>
+    public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
+
+    public PlatformApplication Build() => new(_resources, Configuration);
+
+    /// <summary>A port from "{name}:Port", 0 (any free port) when not set.</summary>
+    public int Port(string name, string endpoint = "Port", int fallback = 0) =>
+        Configuration.GetValue($"{name}:{endpoint}", fallback);
+
+    private T Add<T>(T resource) where T : Resource
+    {
+        if (_resources.Any(existing => existing.Name == resource.Name))
+        {
+            throw new InvalidOperationException($"A resource named '{resource.Name}' is already declared.");
+        }
+
+        _resources.Add(resource);
+        return resource;
+    }
+}

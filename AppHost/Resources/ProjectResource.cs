@@ -1,0 +1,257 @@
+using System.Globalization;
+using EfaPlatform.AppHost.Hosting;
+
+namespace EfaPlatform.AppHost.Resources;
+
+/// <summary>
+/// A service of this repository, run from its build output with the Aspire environment conventions. It is started
+/// once its dependencies are healthy, watched through /health, and restarted with backoff when it exits.
+/// </summary>
+public sealed class ProjectResource(string name, string projectPath) : Resource(name)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
+    private readonly List<Action<IDictionary<string, string?>>> _environment = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private int _requestedHttpPort;
+    private int? _requestedGrpcPort;
+    private int _httpPort;
+    private int? _grpcPort;
+    private bool _runsMigrations;
+    private ChildProcess? _process;
+    private Task? _supervisor;
+
+    public override string Type => "project";
+
+    public string ProjectPath => projectPath;
+
+    public string HttpUrl => $"http://127.0.0.1:{_httpPort}";
+
+    public string? GrpcUrl => _grpcPort is { } port ? $"http://127.0.0.1:{port}" : null;
+
+    public override IReadOnlyList<ResourceEndpoint> Endpoints =>
+        _httpPort == 0 ? [] : GrpcUrl is null ? [new ResourceEndpoint("http", HttpUrl)] : [new ResourceEndpoint("http", HttpUrl), new ResourceEndpoint("grpc", GrpcUrl)];
+
+    /// <summary>Startup timeout, including the migration step.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    public ProjectResource WithHttpEndpoint(int port = 0)
+    {
+        _requestedHttpPort = port;
+        return this;
+    }
+
+    /// <summary>An HTTP/2-only (h2c) endpoint for gRPC.</summary>
+    public ProjectResource WithGrpcEndpoint(int port = 0)
+    {
+        _requestedGrpcPort = port;
+        return this;
+    }
+
+    public ProjectResource WithEnvironment(string variable, string? value)
+    {
+        _environment.Add(environment => environment[variable] = value);
+        return this;
+    }
+
+    /// <summary>The service's own database becomes ConnectionStrings__postgres.</summary>
+    public ProjectResource WithReference(PostgresDatabase database)
+    {
+        AddDependency(database.Server);
+        _environment.Add(environment => environment[$"ConnectionStrings__{database.Server.Name}"] = database.Server.ConnectionStringFor(database.Name));
+        return this;
+    }
+
+    public ProjectResource WithReference(RedisResource redis)
+    {
+        AddDependency(redis);
+        _environment.Add(environment => environment[$"ConnectionStrings__{redis.Name}"] = redis.ConnectionString);
+        return this;
+    }
+
+    public ProjectResource WithReference(KafkaResource kafka)
+    {
+        AddDependency(kafka);
+        _environment.Add(environment => environment[$"ConnectionStrings__{kafka.Name}"] = kafka.BootstrapServers);
+        return this;
+    }
+
+    /// <summary>Service discovery: services__{name}__http__0 and services__{name}__grpc__0.</summary>
+    public ProjectResource WithReference(ProjectResource service)
+    {
+        AddDependency(service);
+        _environment.Add(environment =>
+        {
+            environment[$"services__{service.Name}__http__0"] = service.HttpUrl;
+            if (service.GrpcUrl is { } grpc)
+            {
+                environment[$"services__{service.Name}__grpc__0"] = grpc;
+            }
+        });
+        return this;
+    }
+
+    /// <summary>Runs `&lt;service&gt; migrate` to completion before every start of the service.</summary>
+    public ProjectResource WithMigrations()
+    {
+        _runsMigrations = true;
+        return this;
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        SetState(ResourceState.Starting);
+        var assembly = ProjectLocator.OutputAssembly(projectPath);
+        _httpPort = Ports.Claim(_requestedHttpPort, $"{Name} (http)", $"{Name}:HttpPort");
+        if (_requestedGrpcPort is { } grpc)
+        {
+            _grpcPort = Ports.Claim(grpc, $"{Name} (grpc)", $"{Name}:GrpcPort");
+        }
+
+        if (_runsMigrations)
+        {
+            Log("migrate");
+            await Commands.RunAsync(ProjectLocator.DotnetHost, [assembly, "migrate"], Logs, cancellationToken);
+        }
+
+        Launch(assembly);
+        await WaitUntilAsync(IsHealthyAsync, _process, StartTimeout, $"Service '{Name}'", cancellationToken);
+        SetState(ResourceState.Running, "healthy");
+        _supervisor = Task.Run(() => SuperviseAsync(assembly), CancellationToken.None);
+    }
+
+    public override async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        await StopProcessAsync(_process);
+        if (_supervisor is not null)
+        {
+            await _supervisor;
+        }
+    }
+
+    private void Launch(string assembly)
+    {
+        var environment = BuildEnvironment();
+        _process = ChildProcess.Start(ProjectLocator.DotnetHost, [assembly], Logs, environment, Path.GetDirectoryName(assembly));
+        ProcessId = _process.Id;
+        StartedAt = DateTimeOffset.UtcNow;
+    }
+
+    private Dictionary<string, string?> BuildEnvironment()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+            ["OTEL_SERVICE_NAME"] = Name,
+            ["ASPNETCORE_URLS"] = null,
+            ["Kestrel__Endpoints__http__Url"] = HttpUrl,
+            ["Kestrel__Endpoints__http__Protocols"] = "Http1",
+        };
+        if (GrpcUrl is { } grpc)
+        {
+            environment["Kestrel__Endpoints__grpc__Url"] = grpc;
+            environment["Kestrel__Endpoints__grpc__Protocols"] = "Http2";
+        }
+
+        if (Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } otlp)
+        {
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
+        }
+
+        foreach (var contribute in _environment)
+        {
+            contribute(environment);
+        }
+
+        return environment;
+    }
+
+    private async Task SuperviseAsync(string assembly)
+    {
+        var health = Task.Run(() => WatchHealthAsync(_stopping.Token));
+        var failuresInARow = 0;
+        while (!_stopping.IsCancellationRequested)
+        {
+            var exitCode = await _process!.Exited;
+            if (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var ranFor = DateTimeOffset.UtcNow - (StartedAt ?? DateTimeOffset.UtcNow);
+            failuresInARow = ranFor > TimeSpan.FromMinutes(1) ? 1 : failuresInARow + 1;
+            SetState(ResourceState.Exited, $"exit code {exitCode.ToString(CultureInfo.InvariantCulture)}");
+            var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failuresInARow - 1)));
+            SetState(ResourceState.Restarting, $"restarting in {delay.TotalSeconds:0} s");
+            try
+            {
+                await Task.Delay(delay, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            RestartCount++;
+            Launch(assembly);
+            SetState(ResourceState.Starting);
+        }
+
+        await health;
+    }
+
+    private async Task WatchHealthAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (_process is null || _process.HasExited || State is ResourceState.Restarting or ResourceState.Exited)
+            {
+                continue;
+            }
+
+            var healthy = await IsHealthyQuietlyAsync(stopping);
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            switch (healthy, State)
+            {
+                case (true, not ResourceState.Running):
+                    SetState(ResourceState.Running, "healthy");
+                    break;
+                case (false, ResourceState.Running):
+                    SetState(ResourceState.Unhealthy, "unhealthy");
+                    break;
+            }
+        }
+    }
+
+    private async Task<bool> IsHealthyQuietlyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await IsHealthyAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var response = await Http.GetAsync($"{HttpUrl}/health", cancellationToken);
+        return response.IsSuccessStatusCode;
+    }
+}
