@@ -27,6 +27,9 @@ public sealed class MessagingOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether this process runs the outbox relay (a deployment may run it in a dedicated process instead).</summary>
+    public bool RelayEnabled { get; set; } = true;
+
     /// <summary>Outbox rows the relay publishes per transaction.</summary>
     [Range(1, 10_000)]
     public int RelayBatchSize { get; set; } = 500;

@@ -10,6 +10,11 @@ internal sealed partial class OutboxRelayService(OutboxRelay relay, IOptions<Mes
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.RelayEnabled)
+        {
+            return;
+        }
+
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
