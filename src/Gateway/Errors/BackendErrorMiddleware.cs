@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace EfaPlatform.Gateway.Errors;
@@ -23,7 +22,7 @@ public sealed partial class BackendErrorMiddleware(RequestDelegate next, ILogger
         }
 
         LogForwardFailed(logger, failure.Error, context.Request.Path);
-        if (failure.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } || IsBodyTooLarge(context))
+        if (RequestSizeLimitMiddleware.IsBodyTooLarge(failure.Exception))
         {
             await RequestSizeLimitMiddleware.WriteTooLargeAsync(context);
             return;
@@ -37,10 +36,6 @@ public sealed partial class BackendErrorMiddleware(RequestDelegate next, ILogger
         };
         await GatewayProblems.WriteAsync(context, status, grpc, title, detail);
     }
-
-    private static bool IsBodyTooLarge(HttpContext context) =>
-        context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
-        && context.Request.ContentLength > limit;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding {Path} failed: {Error}")]
     private static partial void LogForwardFailed(ILogger logger, ForwarderError error, PathString path);
