@@ -38,17 +38,7 @@ internal static class DashboardPage
               <meta charset="utf-8">
               <meta name="viewport" content="width=device-width, initial-scale=1">
               <title>EfaPlatform – AppHost dashboard</title>
-              <style>
-                body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
-                table { border-collapse: collapse; width: 100%; }
-                th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
-                .state { padding: .1rem .45rem; border-radius: .6rem; background: #eee; }
-                .state-running { background: #d6f5d6; } .state-unhealthy, .state-exited, .state-failed { background: #f9d2d2; }
-                .state-starting, .state-restarting { background: #fff1c2; }
-                .logs-link { font: inherit; font-weight: bold; background: none; border: none; padding: 0; color: #0b4f9c; cursor: pointer; text-decoration: underline; }
-                pre { background: #111; color: #e6e6e6; padding: .8rem; height: 28rem; overflow: auto; font-size: .82rem; }
-                .stderr { color: #ff9a9a; } .apphost { color: #9ad0ff; }
-              </style>
+              <link rel="stylesheet" href="/dashboard.css">
             </head>
             <body>
               <header><h1>EfaPlatform AppHost</h1><p>Resources of this local platform. Updated every second.</p></header>
@@ -73,6 +63,18 @@ internal static class DashboardPage
             </html>
             """;
     }
+
+    public const string Styles = """
+        body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+        .state { padding: .1rem .45rem; border-radius: .6rem; background: #eee; }
+        .state-running { background: #d6f5d6; } .state-unhealthy, .state-exited, .state-failed { background: #f9d2d2; }
+        .state-starting, .state-restarting { background: #fff1c2; }
+        .logs-link { font: inherit; font-weight: bold; background: none; border: none; padding: 0; color: #0b4f9c; cursor: pointer; text-decoration: underline; }
+        pre { background: #111; color: #e6e6e6; padding: .8rem; height: 28rem; overflow: auto; font-size: .82rem; }
+        .stderr { color: #ff9a9a; } .apphost { color: #9ad0ff; }
+        """;
 
     public const string Script = """
         'use strict';

@@ -68,6 +68,7 @@ public sealed class DashboardServer : IAsyncDisposable
             return Results.Redirect("/");
         });
         app.MapGet("/", () => Results.Content(DashboardPage.Render(platform.Resources), "text/html; charset=utf-8"));
+        app.MapGet("/dashboard.css", () => Results.Text(DashboardPage.Styles, "text/css; charset=utf-8"));
         app.MapGet("/dashboard.js", () => Results.Text(DashboardPage.Script, "text/javascript; charset=utf-8"));
         app.MapGet("/api/resources", () => platform.Resources.Select(ResourceView.From).ToList());
         app.MapGet("/api/resources/{name}/logs", (string name, long? after) =>

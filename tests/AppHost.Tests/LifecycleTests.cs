@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+using EfaPlatform.AppHost.Hosting;
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.AppHost.Tests;
+
+/// <summary>Tests that start and stop AppHosts of their own.</summary>
+public sealed class LifecycleTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Ctrl_C_stops_every_child_and_the_next_start_on_the_same_data_succeeds()
+    {
+        var dataDirectory = TestDirectories.Create("lifecycle");
+        try
+        {
+            List<int> children;
+            await using (var first = await PlatformProcess.StartAsync(dataDirectory: dataDirectory))
+            {
+                children = (await first.ResourcesAsync()).Select(r => r.GetProperty("processId").GetInt32()).ToList();
+                Assert.Equal(4, children.Count);
+                Assert.All(children, pid => Assert.True(ChildProcess.IsAlive(pid)));
+
+                var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(10));
+                output.WriteLine(first.OutputText);
+                Assert.Equal(0, exitCode);
+                Assert.Contains("Stopped.", first.OutputText, StringComparison.Ordinal);
+            }
+
+            Assert.All(children, pid => Assert.False(ChildProcess.IsAlive(pid), $"process {pid} outlived the AppHost"));
+
+            await using var second = await PlatformProcess.StartAsync(dataDirectory: dataDirectory);
+            Assert.All(await second.ResourcesAsync(), r => Assert.Equal("running", r.GetProperty("state").GetString()));
+        }
+        finally
+        {
+            TestDirectories.Delete(dataDirectory);
+        }
+    }
+
+    [Fact]
+    public async Task A_port_already_in_use_fails_fast_with_what_to_do()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        await using var platform = await PlatformProcess.StartAsync([$"--gateway:HttpPort={port}"], expectRunning: false);
+        var exitCode = await platform.Process.Exited.WaitAsync(TimeSpan.FromMinutes(2));
+        output.WriteLine(platform.OutputText);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"Port {port} for gateway (http) is already in use", platform.OutputText, StringComparison.Ordinal);
+        Assert.Contains($"--gateway:HttpPort=<port>", platform.OutputText, StringComparison.Ordinal);
+    }
+}
