@@ -10,6 +10,8 @@ namespace EfaPlatform.AppHost.Resources;
 public sealed class KafkaResource(string name, string? externalBootstrapServers) : Resource(name)
 {
     private readonly string? _external = externalBootstrapServers;
+    /// <summary>Messaging:FetchWaitMax for consumers of the development cluster (see bench/README.md).</summary>
+    public const string DevelopmentFetchWaitMax = "00:00:00.020";
     public const string ProjectPath = "src/KafkaDevCluster/EfaPlatform.KafkaDevCluster.csproj";
     private readonly TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _commandLock = new(1, 1);
@@ -17,6 +19,8 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     private ChildProcess? _process;
 
     public override string Type => _external is null ? "kafka (development, in-memory)" : "kafka (external)";
+
+    public bool IsDevelopmentCluster => _external is null;
 
     public string? BootstrapServers { get; private set; } = externalBootstrapServers;
 

@@ -71,7 +71,15 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     public ProjectResource WithReference(KafkaResource kafka)
     {
         AddDependency(kafka);
-        _environment.Add(environment => environment[$"ConnectionStrings__{kafka.Name}"] = kafka.BootstrapServers);
+        _environment.Add(environment =>
+        {
+            environment[$"ConnectionStrings__{kafka.Name}"] = kafka.BootstrapServers;
+            if (kafka.IsDevelopmentCluster)
+            {
+                // The development cluster holds every fetch for the full wait; a short wait keeps event latency low.
+                environment["Messaging__FetchWaitMax"] = KafkaResource.DevelopmentFetchWaitMax;
+            }
+        });
         return this;
     }
 

@@ -29,6 +29,7 @@ internal static partial class KafkaClients
                 EnableAutoCommit = true,
                 EnableAutoOffsetStore = false,
                 AutoOffsetReset = AutoOffsetReset.Earliest,
+                FetchWaitMaxMs = (int)options.FetchWaitMax.TotalMilliseconds,
                 ClientId = $"{options.Service}-consumer",
             })
             .SetLogHandler((_, message) => LogClientMessage(logger, message.Level.ToString(), message.Facility, message.Message))

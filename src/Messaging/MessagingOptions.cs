@@ -40,6 +40,12 @@ public sealed class MessagingOptions
     /// <summary>How long the producer keeps trying to deliver one event before reporting failure.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Longest time a broker holds a fetch when no new event is there (Kafka's fetch.wait.max.ms). The development
+    /// cluster answers only when it has passed, so this bounds event latency there.
+    /// </summary>
+    public TimeSpan FetchWaitMax { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public string ConsumerGroupOrDefault => string.IsNullOrWhiteSpace(ConsumerGroup) ? Service : ConsumerGroup;
 
     public string TopicFor(string service) => Topics.TryGetValue(service, out var topic) ? topic : $"efa.{service}";

@@ -70,6 +70,7 @@ public sealed class MessagingTestBed : IAsyncDisposable
             ["Messaging:RetryDelay"] = Options.RetryDelay.ToString(),
             ["Messaging:RelayPollInterval"] = Options.RelayPollInterval.ToString(),
             ["Messaging:RelayEnabled"] = relay.ToString(),
+            ["Messaging:FetchWaitMax"] = EfaPlatform.AppHost.Resources.KafkaResource.DevelopmentFetchWaitMax,
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddEfaPostgres();

@@ -1,0 +1,17 @@
+using System.CommandLine;
+using EfaPlatform.Bench;
+
+var events = new Option<int>("--events") { DefaultValueFactory = _ => 20_000, Description = "Events to publish." };
+var writers = new Option<int>("--writers") { DefaultValueFactory = _ => 8, Description = "Concurrent outbox writers." };
+var items = new Option<int>("--keys") { DefaultValueFactory = _ => 100, Description = "Distinct aggregate ids (Kafka keys)." };
+var rate = new Option<int>("--rate") { DefaultValueFactory = _ => 0, Description = "Offered events per second (0: as fast as the writers go)." };
+var messaging = new Command("messaging", "Outbox write → Kafka → consumer effect: events/s and latency.") { events, writers, items, rate };
+messaging.SetAction(parse => MessagingBenchmark.RunAsync(parse.GetValue(events), parse.GetValue(writers), parse.GetValue(items), parse.GetValue(rate)));
+
+var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 32, Description = "Concurrent clients." };
+var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds per target." };
+var gateway = new Command("gateway", "REST requests/s and latency straight to a backend and through the gateway.") { concurrency, seconds };
+gateway.SetAction(parse => GatewayBenchmark.RunAsync(parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds))));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway };
+return await root.Parse(args).InvokeAsync();
