@@ -15,6 +15,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
     private ChildProcess(Process process) => _process = process;
 
+    /// <summary>Told of every child started in this process (the AppHost records them in its <see cref="ProcessLedger"/>).</summary>
+    public static event Action<int>? Started;
+
     public int Id => _process.Id;
 
     public Task<int> Exited => _exited.Task;
@@ -75,6 +78,7 @@ public sealed partial class ChildProcess : IAsyncDisposable
             throw new InvalidOperationException($"Could not start {fileName}.");
         }
 
+        Started?.Invoke(process.Id);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 namespace EfaPlatform.AppHost.Hosting;
 
 /// <summary>Starts the declared resources in dependency order, serves the dashboard, and stops everything on Ctrl+C or SIGTERM.</summary>
-public sealed class PlatformApplication(IReadOnlyList<Resource> resources, IConfiguration configuration) : IAsyncDisposable
+public sealed class PlatformApplication(IReadOnlyList<Resource> resources, IConfiguration configuration, string dataDirectory) : IAsyncDisposable
 {
     private readonly Dictionary<Resource, Task> _starts = [];
 
@@ -50,6 +50,14 @@ public sealed class PlatformApplication(IReadOnlyList<Resource> resources, IConf
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
 
+        Directory.CreateDirectory(dataDirectory);
+        var ledger = new ProcessLedger(Path.Combine(dataDirectory, "apphost.pids"));
+        if (await ledger.EndLeftoversAsync(TimeSpan.FromSeconds(10)) is > 0 and var leftovers)
+        {
+            Console.WriteLine($"Ended {leftovers} processes left running by an AppHost that did not stop cleanly.");
+        }
+
+        ChildProcess.Started += ledger.Record;
         DashboardServer? dashboard = null;
         try
         {
@@ -87,6 +95,8 @@ public sealed class PlatformApplication(IReadOnlyList<Resource> resources, IConf
                 await dashboard.DisposeAsync();
             }
 
+            ChildProcess.Started -= ledger.Record;
+            ledger.Clear();
             Console.WriteLine("Stopped.");
         }
     }

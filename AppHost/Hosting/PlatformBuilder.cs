@@ -42,7 +42,7 @@ public sealed class PlatformBuilder
     /// <param name="projectPath">Relative to the repository root.</param>
     public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
 
-    public PlatformApplication Build() => new(_resources, Configuration);
+    public PlatformApplication Build() => new(_resources, Configuration, DataDirectory);
 
     /// <summary>A port from "{name}:Port", 0 (any free port) when not set.</summary>
     public int Port(string name, string endpoint = "Port", int fallback = 0) =>

@@ -39,6 +39,32 @@ public sealed class LifecycleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Children_left_by_a_killed_AppHost_are_ended_by_the_next_start()
+    {
+        var dataDirectory = TestDirectories.Create("killed");
+        try
+        {
+            List<int> orphans;
+            await using (var killed = await PlatformProcess.StartAsync(dataDirectory: dataDirectory))
+            {
+                orphans = (await killed.ResourcesAsync()).Select(r => r.GetProperty("processId").GetInt32()).ToList();
+                killed.Process.Signal(ChildProcess.SigKill);
+                await killed.Process.Exited.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+
+            await using var next = await PlatformProcess.StartAsync(dataDirectory: dataDirectory);
+            output.WriteLine(next.OutputText);
+
+            Assert.All(orphans, pid => Assert.False(ChildProcess.IsAlive(pid), $"process {pid} of the killed AppHost still runs"));
+            Assert.All(await next.ResourcesAsync(), r => Assert.Equal("running", r.GetProperty("state").GetString()));
+        }
+        finally
+        {
+            TestDirectories.Delete(dataDirectory);
+        }
+    }
+
+    [Fact]
     public async Task A_port_already_in_use_fails_fast_with_what_to_do()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
