@@ -6,9 +6,31 @@ var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
 var kafka = builder.AddKafka("kafka");
 
+// The gateway's address is the platform's public address: the issuer of every token.
+var gatewayPort = builder.KnownPort("gateway", "HttpPort", 8080);
+var publicUrl = $"http://127.0.0.1:{gatewayPort}/";
+
+var identity = builder.AddProject("identity", "src/Identity/EfaPlatform.Identity.csproj")
+    .WithHttpEndpoint()
+    .WithGrpcEndpoint()
+    .WithReference(postgres.AddDatabase("identity"))
+    .WithMigrations()
+    .WithEnvironment("Identity__Issuer", publicUrl)
+    .WithEnvironment("Identity__KeySecret", builder.Secret("identity-key"))
+    .WithEnvironment("Identity__RequireHttps", "false")
+    .WithEnvironment("Identity__DevelopmentEidEnabled", "true")
+    .WithEnvironment("Identity__Seed__Enabled", "true")
+    .WithEnvironment("Identity__Seed__Password", builder.Secret("identity-seed-password"))
+    .WithEnvironment("Identity__Seed__ClientSecret", builder.Secret("identity-seed-client"))
+    .WithEnvironment("Identity__WebClients__0__ClientId", "efa-dev-web")
+    .WithEnvironment("Identity__WebClients__0__DisplayName", "Development web front end")
+    .WithEnvironment("Identity__WebClients__0__RedirectUris__0", $"{publicUrl}dev/callback");
+identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
+
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
-    .WithHttpEndpoint(builder.Port("gateway", "HttpPort", 8080))
-    .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081));
+    .WithHttpEndpoint(gatewayPort)
+    .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081))
+    .WithReference(identity);
 
 // Services added by later issues declare themselves here, for example:
 // var forms = builder.AddProject("forms", "src/Forms/EfaPlatform.Forms.csproj").WithHttpEndpoint().WithGrpcEndpoint()
@@ -16,4 +38,11 @@ builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
 // and the gateway references it: .WithReference(forms).
 
 await using var app = builder.Build();
+app.AfterStart(() => Console.WriteLine($"""
+    Development sign-in (secrets in {builder.DataDirectory}):
+      machine client:  curl -s -u heidelberg-fachverfahren:$(cat {builder.DataDirectory}/identity-seed-client.secret) \
+                         -d grant_type=client_credentials -d scope=efa.identity {publicUrl}connect/token
+      people:          admin@heidelberg.example, sachbearbeitung@heidelberg.example, erika@buerger.example, operator@efa.example
+                       password: {builder.DataDirectory}/identity-seed-password.secret
+    """));
 return await app.RunAsync();

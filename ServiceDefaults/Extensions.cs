@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,10 @@ public static class Extensions
         builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddServiceDiscovery();
+        // Services sit behind the gateway: the caller's host and scheme arrive as X-Forwarded-* from it. Only proxies in
+        // ForwardedHeaders:KnownNetworks/KnownProxies (loopback by default) are believed.
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler();
@@ -34,6 +39,7 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapGrpcHealthChecksService();

@@ -5,11 +5,13 @@ namespace EfaPlatform.AppHost.Hosting;
 internal static class Commands
 {
     /// <summary>Runs a command to its end; fails with its output when it does not succeed.</summary>
-    public static async Task RunAsync(string fileName, IEnumerable<string> arguments, LogBuffer log, CancellationToken cancellationToken)
+    public static async Task RunAsync(
+        string fileName, IEnumerable<string> arguments, LogBuffer log, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
         var lines = new LogBuffer(200);
         lines.LineAdded += line => log.Add(line.Stream, line.Text);
-        await using var process = ChildProcess.Start(fileName, arguments, lines);
+        await using var process = ChildProcess.Start(fileName, arguments, lines, environment, workingDirectory);
         var exitCode = await process.Exited.WaitAsync(cancellationToken);
         if (exitCode != 0)
         {

@@ -8,8 +8,12 @@ namespace EfaPlatform.AppHost.Hosting;
 public sealed class PlatformApplication(IReadOnlyList<Resource> resources, IConfiguration configuration, string dataDirectory) : IAsyncDisposable
 {
     private readonly Dictionary<Resource, Task> _starts = [];
+    private readonly List<Action> _afterStart = [];
 
     public IReadOnlyList<Resource> Resources => resources;
+
+    /// <summary>Runs once every resource is up, after the resource table is printed.</summary>
+    public void AfterStart(Action action) => _afterStart.Add(action);
 
     public T Get<T>(string name) where T : Resource => resources.OfType<T>().Single(resource => resource.Name == name);
 
@@ -65,6 +69,7 @@ public sealed class PlatformApplication(IReadOnlyList<Resource> resources, IConf
             Console.WriteLine($"Dashboard: {dashboard.LoginUrl}");
             await StartAsync(stop.Token);
             Console.WriteLine(ResourceTable.Render(resources));
+            _afterStart.ForEach(action => action());
             Console.WriteLine("EfaPlatform is running. Press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, stop.Token);
             return 0;

@@ -42,7 +42,24 @@ public sealed class PlatformBuilder
     /// <param name="projectPath">Relative to the repository root.</param>
     public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
 
+    /// <summary>A development secret, made at first use and kept in the data folder (readable by the AppHost's user only).</summary>
+    public string Secret(string name)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        return Commands.ReadOrCreateSecret(Path.Combine(DataDirectory, $"{name}.secret"));
+    }
+
     public PlatformApplication Build() => new(_resources, Configuration, DataDirectory);
+
+    /// <summary>
+    /// A port that has to be known before start (because other resources are told it): "{name}:{endpoint}", or
+    /// <paramref name="fallback"/>; 0 picks a free one now. Whether it is free is checked when the resource starts.
+    /// </summary>
+    public int KnownPort(string name, string endpoint, int fallback)
+    {
+        var port = Port(name, endpoint, fallback);
+        return port == 0 ? Ports.FindFree() : port;
+    }
 
     /// <summary>A port from "{name}:Port", 0 (any free port) when not set.</summary>
     public int Port(string name, string endpoint = "Port", int fallback = 0) =>

@@ -67,7 +67,10 @@ public sealed class ProcessLedger(string path)
     {
         lock (_lock)
         {
-            File.Delete(path);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
         }
     }
 

@@ -53,6 +53,13 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
         return this;
     }
 
+    /// <summary>A value known only once the resources it depends on have started (an address, say).</summary>
+    public ProjectResource WithEnvironment(string variable, Func<string?> value)
+    {
+        _environment.Add(environment => environment[variable] = value());
+        return this;
+    }
+
     /// <summary>The service's own database becomes ConnectionStrings__postgres.</summary>
     public ProjectResource WithReference(PostgresDatabase database)
     {
@@ -118,7 +125,7 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
         if (_runsMigrations)
         {
             Log("migrate");
-            await Commands.RunAsync(ProjectLocator.DotnetHost, [assembly, "migrate"], Logs, cancellationToken);
+            await Commands.RunAsync(ProjectLocator.DotnetHost, [assembly, "migrate"], Logs, cancellationToken, BuildEnvironment(), Path.GetDirectoryName(assembly));
         }
 
         Launch(assembly);
@@ -155,6 +162,8 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
             ["ASPNETCORE_URLS"] = null,
             ["Kestrel__Endpoints__http__Url"] = HttpUrl,
             ["Kestrel__Endpoints__http__Protocols"] = "Http1",
+            // Everything the AppHost starts talks plain HTTP on loopback.
+            ["Authentication__RequireHttpsMetadata"] = "false",
         };
         if (GrpcUrl is { } grpc)
         {

@@ -31,6 +31,7 @@ internal static class GatewayBenchmark
         var gateway = new ProjectResource("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
             .WithHttpEndpoint()
             .WithEnvironment("services__probe__http__0", backendUrl)
+            .WithEnvironment("Authentication__Authority", backendUrl)
             .WithEnvironment("Logging__LogLevel__Default", "Warning")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production");
         await gateway.StartAsync(CancellationToken.None);

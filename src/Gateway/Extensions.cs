@@ -1,6 +1,8 @@
+using EfaPlatform.Gateway.Auth;
 using EfaPlatform.Gateway.Correlation;
 using EfaPlatform.Gateway.Errors;
 using EfaPlatform.Gateway.Routing;
+using EfaPlatform.ServiceDefaults.Auth;
 using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Gateway;
@@ -14,6 +16,7 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
+        builder.AddEfaAuthentication();
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
 
         var (routes, clusters) = ServiceRoutes.FromServiceDiscovery(builder.Configuration,
@@ -26,6 +29,7 @@ public static class Extensions
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseMiddleware<BearerTokenGate>();
         return app;
     }
 

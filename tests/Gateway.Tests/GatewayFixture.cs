@@ -31,6 +31,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             .WithEnvironment("services__probe__grpc__0", Backend.GrpcUrl)
             .WithEnvironment("services__down__http__0", $"http://127.0.0.1:{closedPort}")
             .WithEnvironment("services__down__grpc__0", $"http://127.0.0.1:{closedPort}")
+            .WithEnvironment("Authentication__Authority", $"http://127.0.0.1:{closedPort}")
             .WithEnvironment("Gateway__MaxRequestBodyBytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await _gateway.StartAsync(timeout.Token);

@@ -47,4 +47,5 @@ public enum GrpcStatus
     ResourceExhausted = 8,
     Unimplemented = 12,
     Unavailable = 14,
+    Unauthenticated = 16,
 }

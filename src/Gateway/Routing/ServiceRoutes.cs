@@ -6,12 +6,13 @@ namespace EfaPlatform.Gateway.Routing;
 /// <summary>
 /// Builds the gateway's routes from service discovery configuration (services:{name}:{endpoint}:{index}, the Aspire
 /// convention): REST /api/{name}/… to the service's "http" endpoint, gRPC /efa.{name}.v*.{Service}/{Method} to its
-/// "grpc" endpoint over HTTP/2, and the OpenID Connect paths to identity.
+/// "grpc" endpoint over HTTP/2, and the OpenID Connect paths and sign-in pages to identity.
 /// </summary>
 public static class ServiceRoutes
 {
     public const string IdentityService = "identity";
-    private static readonly string[] OidcPaths = ["/connect/{**rest}", "/.well-known/{**rest}"];
+    /// <summary>OpenID Connect endpoints and the sign-in pages with their assets.</summary>
+    private static readonly string[] OidcPaths = ["/connect/{**rest}", "/.well-known/{**rest}", "/account/{**rest}"];
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) FromServiceDiscovery(
         IConfiguration configuration, GatewayOptions options)

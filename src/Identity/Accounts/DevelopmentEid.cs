@@ -1,0 +1,50 @@
+using EfaPlatform.Identity.Data;
+using EfaPlatform.ServiceDefaults.Auth;
+using Microsoft.EntityFrameworkCore;
+
+namespace EfaPlatform.Identity.Accounts;
+
+/// <summary>
+/// Fictitious people for the development eID. Each gets a citizen account on first use, keyed by a pseudonym, as the real
+/// eID service gives a service-specific pseudonym instead of the card's data.
+/// </summary>
+public sealed class DevelopmentEid(IdentityDb db)
+{
+    public sealed record TestPerson(string Pseudonym, string Name, string City);
+
+    public static readonly IReadOnlyList<TestPerson> TestPersons =
+    [
+        new("dev-erika-mustermann", "Erika Mustermann", "Köln"),
+        new("dev-max-mustermann", "Max Mustermann", "Heidelberg"),
+    ];
+
+    public async Task<Data.Account?> SignInAsync(string pseudonym, CancellationToken cancellationToken)
+    {
+        var person = TestPersons.FirstOrDefault(p => p.Pseudonym == pseudonym);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var email = $"{person.Pseudonym}@eid.invalid";
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == email, cancellationToken);
+        if (account is null)
+        {
+            account = new Data.Account
+            {
+                Id = Guid.CreateVersion7(),
+                Kind = AccountKind.Citizen,
+                Email = email,
+                DisplayName = person.Name,
+                // No password sign-in for eID accounts: a random, never disclosed password.
+                PasswordHash = PasswordSignIn.Hash(new Data.Account { Email = email, DisplayName = "", PasswordHash = "" }, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
+                Roles = [EfaClaims.Citizen],
+                CreatedAt = DateTimeOffset.UtcNow,
+            };
+            db.Accounts.Add(account);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return account.Active ? account : null;
+    }
+}

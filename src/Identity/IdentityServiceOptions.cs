@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EfaPlatform.Identity;
+
+/// <summary>Configuration section "Identity".</summary>
+public sealed class IdentityServiceOptions
+{
+    public const string SectionName = "Identity";
+
+    /// <summary>The public address tokens name as issuer: the gateway's, for example https://efa.example.de/.</summary>
+    [Required(ErrorMessage = "Identity:Issuer is required: the public base address of the platform (the gateway), for example https://efa.example.de/.")]
+    [Url(ErrorMessage = "Identity:Issuer must be an absolute URL.")]
+    public string Issuer { get; set; } = "";
+
+    /// <summary>Protects the stored signing and encryption keys; the same in every instance, kept as a secret.</summary>
+    [Required(ErrorMessage = "Identity:KeySecret is required: a secret of at least 32 characters that protects the stored signing keys.")]
+    [MinLength(32, ErrorMessage = "Identity:KeySecret must have at least 32 characters.")]
+    public string KeySecret { get; set; } = "";
+
+    /// <summary>The audience of every access token; services check it.</summary>
+    public string Audience { get; set; } = "efa-api";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long a signing key signs before a new one is made; it stays published for one more token lifetime.</summary>
+    public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Secure by default; only a development AppHost on loopback turns it off.</summary>
+    public bool RequireHttps { get; set; } = true;
+
+    /// <summary>The development eID login that stands in for the German ID card. Off unless configured.</summary>
+    public bool DevelopmentEidEnabled { get; set; }
+
+    [Range(1, 100)]
+    public int MaxFailedSignIns { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+}

@@ -1,0 +1,30 @@
+using EfaPlatform.Identity.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+
+namespace EfaPlatform.Identity.Keys;
+
+/// <summary>Gives OpenIddict the stored keys (making the first ones when there are none) when its options are first built.</summary>
+internal sealed class ProviderKeysSetup(IServiceScopeFactory scopes, IOptions<IdentityServiceOptions> identity) : IConfigureOptions<OpenIddictServerOptions>
+{
+    public void Configure(OpenIddictServerOptions options)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
+        // Options are built synchronously; this runs once, at the first request.
+        var signing = KeyStore.LoadOrCreateAsync(db, KeyUse.Signing, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
+        var encryption = KeyStore.LoadOrCreateAsync(db, KeyUse.Encryption, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
+        foreach (var certificate in signing)
+        {
+            options.SigningCredentials.Add(new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256));
+        }
+
+        foreach (var certificate in encryption)
+        {
+            options.EncryptionCredentials.Add(new EncryptingCredentials(
+                new X509SecurityKey(certificate), SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
+        }
+    }
+}

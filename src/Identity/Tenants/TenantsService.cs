@@ -1,0 +1,131 @@
+using EfaPlatform.Contracts.Identity.V1;
+using EfaPlatform.Identity.Data;
+using EfaPlatform.Identity.Validation;
+using EfaPlatform.ServiceDefaults.Auth;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace EfaPlatform.Identity.Tenants;
+
+[Authorize]
+public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.TenantsService.TenantsServiceBase
+{
+    private const string PlatformAdmin = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin;
+
+    [Authorize(Policy = PlatformAdmin)]
+    public override async Task<Contracts.Identity.V1.Tenant> CreateTenant(CreateTenantRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        if (Checks.Slug(request.Slug) is { } slugProblem)
+        {
+            errors.Add("slug", slugProblem);
+        }
+
+        if (Checks.Ars(request.Ars) is { } arsProblem)
+        {
+            errors.Add("ars", arsProblem);
+        }
+
+        errors.Require("display_name", request.DisplayName, 200);
+        if (Checks.Email(request.ContactEmail) is { } emailProblem)
+        {
+            errors.Add("contact_email", emailProblem);
+        }
+
+        errors.ThrowIfAny();
+        if (await db.Tenants.AnyAsync(t => t.Slug == request.Slug || t.Ars == request.Ars, context.CancellationToken))
+        {
+            throw FieldErrors.Conflict("A tenant with this slug or ARS exists already.");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var tenant = new Data.Tenant
+        {
+            Id = Guid.CreateVersion7(),
+            Slug = request.Slug,
+            DisplayName = request.DisplayName.Trim(),
+            Ars = request.Ars,
+            ContactEmail = request.ContactEmail.Trim(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Tenants.Add(tenant);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return tenant.ToProto();
+    }
+
+    public override async Task<Contracts.Identity.V1.Tenant> GetTenant(GetTenantRequest request, ServerCallContext context)
+    {
+        var user = context.GetHttpContext().User;
+        var id = Checks.Id(request.TenantId);
+        if (id is null)
+        {
+            throw FieldErrors.NotFound("The tenant");
+        }
+
+        if (!user.CanActForTenant(id.Value.ToString()))
+        {
+            throw FieldErrors.Denied("You may not read this tenant.");
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, context.CancellationToken);
+        return tenant?.ToProto() ?? throw FieldErrors.NotFound("The tenant");
+    }
+
+    [Authorize(Policy = PlatformAdmin)]
+    public override async Task<ListTenantsResponse> ListTenants(ListTenantsRequest request, ServerCallContext context)
+    {
+        var pageSize = request.PageSize is > 0 and <= 200 ? request.PageSize : 50;
+        var after = request.PageToken;
+        var page = await db.Tenants.AsNoTracking()
+            .Where(t => after == "" || string.Compare(t.Slug, after) > 0)
+            .OrderBy(t => t.Slug)
+            .Take(pageSize + 1)
+            .ToListAsync(context.CancellationToken);
+        var response = new ListTenantsResponse();
+        response.Tenants.AddRange(page.Take(pageSize).Select(t => t.ToProto()));
+        response.NextPageToken = page.Count > pageSize ? page[pageSize - 1].Slug : "";
+        return response;
+    }
+
+    public override async Task<Contracts.Identity.V1.Tenant> UpdateTenant(UpdateTenantRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        if (request.DisplayName.Length > 200)
+        {
+            errors.Add("display_name", "must have at most 200 characters");
+        }
+
+        if (request.ContactEmail != "" && Checks.Email(request.ContactEmail) is { } emailProblem)
+        {
+            errors.Add("contact_email", emailProblem);
+        }
+
+        errors.ThrowIfAny();
+        var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
+        if (!string.IsNullOrWhiteSpace(request.DisplayName))
+        {
+            tenant.DisplayName = request.DisplayName.Trim();
+        }
+
+        if (request.ContactEmail != "")
+        {
+            tenant.ContactEmail = request.ContactEmail.Trim();
+        }
+
+        tenant.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(context.CancellationToken);
+        return tenant.ToProto();
+    }
+
+    [Authorize(Policy = PlatformAdmin)]
+    public override async Task<Contracts.Identity.V1.Tenant> DeactivateTenant(DeactivateTenantRequest request, ServerCallContext context)
+    {
+        var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
+        tenant.Active = false;
+        tenant.UpdatedAt = DateTimeOffset.UtcNow;
+        await db.SaveChangesAsync(context.CancellationToken);
+        return tenant.ToProto();
+    }
+}
