@@ -14,6 +14,8 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public ProbeBackend Backend { get; private set; } = null!;
 
+    public EfaPlatform.TestInfrastructure.TestIssuer Issuer { get; private set; } = null!;
+
     public string RestUrl => _gateway!.HttpUrl;
 
     public string GrpcUrl => _gateway!.GrpcUrl!;
@@ -23,6 +25,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Backend = await ProbeBackend.StartAsync();
+        Issuer = await EfaPlatform.TestInfrastructure.TestIssuer.StartAsync();
         var closedPort = Ports.FindFree();
         _gateway = new ProjectResource("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
             .WithHttpEndpoint()
@@ -31,7 +34,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             .WithEnvironment("services__probe__grpc__0", Backend.GrpcUrl)
             .WithEnvironment("services__down__http__0", $"http://127.0.0.1:{closedPort}")
             .WithEnvironment("services__down__grpc__0", $"http://127.0.0.1:{closedPort}")
-            .WithEnvironment("Authentication__Authority", $"http://127.0.0.1:{closedPort}")
+            .WithEnvironment("Authentication__Authority", Issuer.Issuer)
             .WithEnvironment("Gateway__MaxRequestBodyBytes", BodyLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await _gateway.StartAsync(timeout.Token);
@@ -45,5 +48,6 @@ public sealed class GatewayFixture : IAsyncLifetime
         }
 
         await Backend.DisposeAsync();
+        await Issuer.DisposeAsync();
     }
 }

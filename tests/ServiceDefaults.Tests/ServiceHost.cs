@@ -24,7 +24,8 @@ internal sealed class ServiceHost : IAsyncDisposable
     public string GrpcUrl { get; }
 
     public static async Task<ServiceHost> StartAsync(
-        Dictionary<string, string?> configuration, Action<WebApplicationBuilder> addServices, Action<int, Dictionary<string, string?>>? selfConfiguration = null)
+        Dictionary<string, string?> configuration, Action<WebApplicationBuilder> addServices,
+        Action<int, Dictionary<string, string?>>? selfConfiguration = null, Action<WebApplication>? mapEndpoints = null)
     {
         var (httpPort, grpcPort) = (Ports.FindFree(), Ports.FindFree());
         selfConfiguration?.Invoke(httpPort, configuration);
@@ -40,6 +41,13 @@ internal sealed class ServiceHost : IAsyncDisposable
         addServices(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        if (mapEndpoints is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+            mapEndpoints(app);
+        }
+
         await app.StartAsync();
         return new ServiceHost(app, httpPort, grpcPort);
     }
