@@ -87,8 +87,9 @@ public static class Extensions
             });
         builder.AddEfaAuthentication();
 
-        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false).AddJsonTranscoding();
-        builder.Services.AddGrpcReflection();
+        builder.AddEfaGrpcApi();
+        builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(encoders =>
+            encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages();
         builder.Services.AddScoped<Accounts.PasswordSignIn>();
         builder.Services.AddSingleton<Accounts.Totp>();

@@ -33,6 +33,11 @@ public sealed class PlatformProcess : IAsyncDisposable
 
     public string Token { get; }
 
+    /// <summary>The AppHost's data folder: development secrets live here.</summary>
+    public string DataDirectory => _dataDirectory;
+
+    public string Secret(string name) => File.ReadAllText(Path.Combine(_dataDirectory, $"{name}.secret")).Trim();
+
     public string DashboardUrl { get; private set; } = "";
 
     public string LoginUrl => $"{DashboardUrl}/login?t={Token}";

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.IdentityModel.Tokens;
+using OtpNet;
+
+namespace EfaPlatform.Identity.Tests;
+
+/// <summary>
+/// What a municipality's system or a web front end does over plain HTTP against the gateway: the client credentials
+/// grant, and the authorization code grant with PKCE through the real sign-in pages (cookies, anti-forgery, redirects).
+/// </summary>
+public sealed partial class OidcClient(string gatewayUrl) : IDisposable
+{
+    public const string WebClientId = "efa-dev-web";
+    private readonly CookieContainer _cookies = new();
+    private HttpClient? _http;
+
+    public string RedirectUri => $"{gatewayUrl}/dev/callback";
+
+    private HttpClient Http => _http ??= new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = _cookies })
+    {
+        BaseAddress = new Uri(gatewayUrl),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> ClientCredentialsAsync(string clientId, string secret, string scope)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+        return await SendAsync(request);
+    }
+
+    /// <summary>Signs in through the pages and redeems the code; the result is the token response.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SignInAsync(string email, string password, string? totpSecret = null, string scope = "openid offline_access efa.identity")
+    {
+        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var authorize = $"/connect/authorize?client_id={WebClientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
+                        $"&redirect_uri={Uri.EscapeDataString(RedirectUri)}&code_challenge={challenge}&code_challenge_method=S256&state=s1";
+
+        var location = await FollowToAsync(authorize, "/account/login");
+        var afterLogin = await PostFormAsync(location, new() { ["Email"] = email, ["Password"] = password });
+        if (afterLogin.StartsWith("/account/totp", StringComparison.Ordinal))
+        {
+            var code = new Totp(Base32Encoding.ToBytes(totpSecret ?? throw new InvalidOperationException("TOTP asked for but no secret given."))).ComputeTotp();
+            afterLogin = await PostFormAsync(afterLogin, new() { ["Code"] = code });
+        }
+
+        var callback = await FollowToAsync(afterLogin, RedirectUri);
+        var authorizationCode = CodeParameter().Match(callback).Groups[1].Value;
+        return await RedeemAsync(new()
+        {
+            ["grant_type"] = "authorization_code", ["code"] = Uri.UnescapeDataString(authorizationCode), ["redirect_uri"] = RedirectUri,
+            ["client_id"] = WebClientId, ["code_verifier"] = verifier,
+        });
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string refreshToken) =>
+        RedeemAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = WebClientId });
+
+    public async Task<HttpStatusCode> RevokeAsync(string token)
+    {
+        using var response = await Http.PostAsync("/connect/revoke", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token, ["token_type_hint"] = "refresh_token", ["client_id"] = WebClientId,
+        }));
+        return response.StatusCode;
+    }
+
+    /// <summary>Posts the sign-in form with wrong or right credentials and returns the page shown (or where it redirects).</summary>
+    public async Task<(HttpStatusCode Status, string Content)> PostLoginFormAsync(string email, string password)
+    {
+        var page = await Http.GetStringAsync("/account/login");
+        using var response = await Http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email, ["Password"] = password, ["__RequestVerificationToken"] = AntiForgery(page),
+        }));
+        return (response.StatusCode, response.Headers.Location?.ToString() ?? WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    public async Task<(HttpStatusCode Status, JsonElement Body)> CallAsync(HttpMethod method, string path, string? accessToken, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return await SendAsync(request);
+    }
+
+    public void Dispose() => _http?.Dispose();
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> RedeemAsync(Dictionary<string, string> form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent(form) };
+        return await SendAsync(request);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request)
+    {
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text));
+    }
+
+    /// <summary>Follows redirects until one points at <paramref name="target"/>; returns that location.</summary>
+    private async Task<string> FollowToAsync(string url, string target)
+    {
+        for (var hop = 0; hop < 10; hop++)
+        {
+            if (url.StartsWith(target, StringComparison.Ordinal) || url.StartsWith(gatewayUrl + target, StringComparison.Ordinal))
+            {
+                return url.StartsWith(gatewayUrl, StringComparison.Ordinal) && !target.StartsWith("http", StringComparison.Ordinal) ? url[gatewayUrl.Length..] : url;
+            }
+
+            using var response = await Http.GetAsync(url);
+            url = response.Headers.Location?.ToString()
+                ?? throw new InvalidOperationException($"{url} answered {(int)response.StatusCode} instead of redirecting towards {target}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        throw new InvalidOperationException($"Too many redirects on the way to {target}.");
+    }
+
+    private async Task<string> PostFormAsync(string pageUrl, Dictionary<string, string> fields)
+    {
+        var page = await Http.GetStringAsync(pageUrl);
+        fields["__RequestVerificationToken"] = AntiForgery(page);
+        using var response = await Http.PostAsync(pageUrl, new FormUrlEncodedContent(fields));
+        return response.Headers.Location?.ToString()
+            ?? throw new InvalidOperationException($"The form at {pageUrl} did not redirect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static string AntiForgery(string page) => AntiForgeryField().Match(page).Groups[1].Value;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiForgeryField();
+
+    [GeneratedRegex("[?&]code=([^&]+)")]
+    private static partial Regex CodeParameter();
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.Identity.Tests;
+
+[Collection(PlatformCollection.Name)]
+public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDisposable
+{
+    private readonly OidcClient _operator = fixture.Client();
+    private readonly OidcClient _admin = fixture.Client();
+
+    private static string UniqueArs() => "09" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<string> OperatorTokenAsync() => (await _operator.SignInAsync("operator@efa.example", fixture.SeedPassword)).Body.AccessToken();
+
+    private async Task<JsonElement> CreateTenantAsync(string operatorToken)
+    {
+        var slug = $"t-{Guid.NewGuid():N}"[..20];
+        var (status, tenant) = await _operator.CallAsync(HttpMethod.Post, "/api/identity/v1/tenants", operatorToken,
+            new { slug, displayName = "Gemeinde Test", ars = UniqueArs(), contactEmail = "rathaus@test.example" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        return tenant;
+    }
+
+    [Fact]
+    public async Task A_tenant_admin_cannot_touch_another_tenant()
+    {
+        var other = await CreateTenantAsync(await OperatorTokenAsync());
+        var otherId = other.GetProperty("tenantId").GetString();
+        var adminToken = (await _admin.SignInAsync("admin@heidelberg.example", fixture.SeedPassword)).Body.AccessToken();
+        var ownTenant = Jwt.Payload(adminToken).GetProperty("tenant").GetString();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await _admin.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{otherId}", adminToken)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _admin.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{otherId}/staff", adminToken)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _admin.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{otherId}/staff", adminToken,
+            new { email = $"x{Guid.NewGuid():N}@test.example", displayName = "X", role = "caseworker", password = "lang-genug-123!" })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _admin.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{otherId}/clients", adminToken,
+            new { displayName = "X", scopes = new[] { "efa.forms" } })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _admin.CallAsync(HttpMethod.Post, "/api/identity/v1/tenants", adminToken,
+            new { slug = "nope", displayName = "Nope", ars = UniqueArs(), contactEmail = "a@b.example" })).Status);
+
+        var (ownStatus, ownStaff) = await _admin.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{ownTenant}/staff", adminToken);
+        Assert.Equal(HttpStatusCode.OK, ownStatus);
+        Assert.Contains(ownStaff.GetProperty("staffMembers").EnumerateArray(), s => s.GetProperty("email").GetString() == "sachbearbeitung@heidelberg.example");
+    }
+
+    [Fact]
+    public async Task A_deactivated_tenants_client_gets_no_token()
+    {
+        var operatorToken = await OperatorTokenAsync();
+        var tenantId = (await CreateTenantAsync(operatorToken)).GetProperty("tenantId").GetString();
+        var (registered, client) = await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenantId}/clients", operatorToken,
+            new { displayName = "Fachverfahren", scopes = new[] { "efa.forms" } });
+        Assert.Equal(HttpStatusCode.OK, registered);
+        var clientId = client.GetProperty("client").GetProperty("clientId").GetString()!;
+        var secret = client.GetProperty("clientSecret").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await _operator.ClientCredentialsAsync(clientId, secret, "efa.forms")).Status);
+        var (scopeStatus, scopeError) = await _operator.ClientCredentialsAsync(clientId, secret, "efa.payment");
+        Assert.Equal(HttpStatusCode.BadRequest, scopeStatus);
+        Assert.Contains("scope", scopeError.GetProperty("error_description").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenantId}/deactivate", operatorToken, new { })).Status);
+
+        var (status, error) = await _operator.ClientCredentialsAsync(clientId, secret, "efa.forms");
+        Assert.NotEqual(HttpStatusCode.OK, status);
+        Assert.Equal("invalid_client", error.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_rotated_secret_replaces_the_old_one_and_a_revoked_client_gets_no_token()
+    {
+        var operatorToken = await OperatorTokenAsync();
+        var tenantId = (await CreateTenantAsync(operatorToken)).GetProperty("tenantId").GetString();
+        var (_, client) = await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenantId}/clients", operatorToken,
+            new { displayName = "Fachverfahren", scopes = new[] { "efa.forms" } });
+        var clientId = client.GetProperty("client").GetProperty("clientId").GetString()!;
+        var oldSecret = client.GetProperty("clientSecret").GetString()!;
+
+        var (_, rotated) = await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenantId}/clients/{clientId}/rotate-secret", operatorToken, new { });
+        var newSecret = rotated.GetProperty("clientSecret").GetString()!;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _operator.ClientCredentialsAsync(clientId, oldSecret, "efa.forms")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _operator.ClientCredentialsAsync(clientId, newSecret, "efa.forms")).Status);
+
+        await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenantId}/clients/{clientId}/revoke", operatorToken, new { });
+        Assert.NotEqual(HttpStatusCode.OK, (await _operator.ClientCredentialsAsync(clientId, newSecret, "efa.forms")).Status);
+    }
+
+    [Fact]
+    public async Task A_tenant_with_a_bad_ARS_and_slug_is_refused_with_every_field_named_and_nothing_is_stored()
+    {
+        var operatorToken = await OperatorTokenAsync();
+        var (status, error) = await _operator.CallAsync(HttpMethod.Post, "/api/identity/v1/tenants", operatorToken,
+            new { slug = "Bad Slug!", displayName = "", ars = "171234567890", contactEmail = "not-an-address" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var text = error.GetRawText();
+        foreach (var field in new[] { "slug", "ars", "display_name", "contact_email" })
+        {
+            Assert.Contains($"\"{field}\"", text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("01 to 16", text, StringComparison.Ordinal);
+        var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=200", operatorToken);
+        Assert.DoesNotContain(list.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("ars").GetString() == "171234567890");
+    }
+
+    public void Dispose()
+    {
+        _operator.Dispose();
+        _admin.Dispose();
+    }
+}
