@@ -38,6 +38,23 @@ public sealed partial class OidcClient(string gatewayUrl) : IDisposable
         return await SendAsync(request);
     }
 
+    /// <summary>An authorization request with a fresh PKCE pair: the URL a front end sends the browser to, and the verifier it keeps.</summary>
+    public (string Url, string Verifier) AuthorizationRequest(string scope = "openid efa.identity")
+    {
+        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        return ($"{gatewayUrl}/connect/authorize?client_id={WebClientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
+                $"&redirect_uri={Uri.EscapeDataString(RedirectUri)}&code_challenge={challenge}&code_challenge_method=S256&state=s1", verifier);
+    }
+
+    /// <summary>Redeems the code from the callback URL the browser ended on.</summary>
+    public Task<(HttpStatusCode Status, JsonElement Body)> RedeemCallbackAsync(string callbackUrl, string verifier) =>
+        RedeemAsync(new()
+        {
+            ["grant_type"] = "authorization_code", ["code"] = Uri.UnescapeDataString(CodeParameter().Match(callbackUrl).Groups[1].Value),
+            ["redirect_uri"] = RedirectUri, ["client_id"] = WebClientId, ["code_verifier"] = verifier,
+        });
+
     /// <summary>Signs in through the pages and redeems the code; the result is the token response.</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> SignInAsync(string email, string password, string? totpSecret = null, string scope = "openid offline_access efa.identity")
     {
