@@ -18,6 +18,8 @@ public static class EfaAuthentication
     public const string PlatformScheme = "efa-identity";
     public const string KeycloakScheme = "keycloak";
 
+    public static readonly TimeSpan KeyRefreshInterval = TimeSpan.FromSeconds(30);
+
     private static readonly string[] AllowedAlgorithms =
         [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256];
 
@@ -48,6 +50,8 @@ public static class EfaAuthentication
             {
                 jwt.Authority = platform.Authority;
                 jwt.RequireHttpsMetadata = platform.RequireHttpsMetadata;
+                // A token with a key id not seen yet makes the published keys be fetched again, at most this often.
+                jwt.RefreshInterval = KeyRefreshInterval;
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = Parameters(platform.Audience, validateAudience: true);
             });

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Identity;
 
-/// <summary>The service's explicit one-off steps, run as `EfaPlatform.Identity migrate` or `rotate-signing-key`.</summary>
+/// <summary>The service's explicit one-off steps: `EfaPlatform.Identity migrate`, `rotate-signing-key [--activate-after hh:mm:ss]`.</summary>
 public static class Commands
 {
     public static async Task<int?> TryRunAsync(this WebApplication app, string[] args)
@@ -25,10 +25,11 @@ public static class Commands
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
                     var options = scope.ServiceProvider.GetRequiredService<IOptions<IdentityServiceOptions>>().Value;
-                    await KeyStore.RotateAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(), Data.KeyUse.Signing, options, CancellationToken.None);
+                    var activateAfter = args.Length > 2 && args[1] == "--activate-after" ? TimeSpan.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : options.SigningKeyActivationDelay;
+                    await KeyStore.RotateAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(), Data.KeyUse.Signing, options, activateAfter, CancellationToken.None);
+                    Console.WriteLine($"A new signing key is published from each instance's next start and signs from {DateTimeOffset.UtcNow + activateAfter:u}; the old one stays published until it expires.");
                 }
 
-                Console.WriteLine("A new signing key signs from the next start of each instance; the old one stays published until it expires.");
                 return 0;
             default:
                 return null;

@@ -27,6 +27,12 @@ public sealed class IdentityServiceOptions
     /// <summary>How long a signing key signs before a new one is made; it stays published for one more token lifetime.</summary>
     public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// How long after a rotation the new signing key starts to sign. Until then it is only published, so every service
+    /// (which refreshes the published keys at least every 12 hours) knows it before it sees a token signed with it.
+    /// </summary>
+    public TimeSpan SigningKeyActivationDelay { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Secure by default; only a development AppHost on loopback turns it off.</summary>
     public bool RequireHttps { get; set; } = true;
 

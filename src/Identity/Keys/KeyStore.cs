@@ -17,22 +17,25 @@ public static class KeyStore
         IdentityDb db, KeyUse use, IdentityServiceOptions options, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var keys = await ValidKeysAsync(db, use, now, cancellationToken);
-        if (keys.Count == 0)
+        var keys = await PublishedKeysAsync(db, use, now, cancellationToken);
+        if (!keys.Any(key => key.NotBefore <= now))
         {
-            await RotateAsync(db, use, options, cancellationToken);
-            keys = await ValidKeysAsync(db, use, now, cancellationToken);
+            await RotateAsync(db, use, options, TimeSpan.Zero, cancellationToken);
+            keys = await PublishedKeysAsync(db, use, now, cancellationToken);
         }
 
         return keys.Select(key => X509CertificateLoader.LoadPkcs12(key.Pkcs12, options.KeySecret, X509KeyStorageFlags.EphemeralKeySet)).ToList();
     }
 
-    /// <summary>Adds a new key that signs from now on; older keys stay published until they expire.</summary>
-    public static async Task RotateAsync(IdentityDb db, KeyUse use, IdentityServiceOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a new key. It is published at once and signs from <paramref name="activateAfter"/> on, so that services
+    /// have fetched it before the first token signed with it arrives; older keys stay published until they expire.
+    /// </summary>
+    public static async Task RotateAsync(IdentityDb db, KeyUse use, IdentityServiceOptions options, TimeSpan activateAfter, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync($"select pg_advisory_xact_lock({RotationLockKey})", cancellationToken);
-        var now = DateTimeOffset.UtcNow;
+        var now = DateTimeOffset.UtcNow + activateAfter;
         var notAfter = now + options.SigningKeyLifetime + options.AccessTokenLifetime;
         using var rsa = RSA.Create(3072);
         var request = new CertificateRequest($"CN=EfaPlatform identity {use.ToString().ToLowerInvariant()} key", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -52,9 +55,10 @@ public static class KeyStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static Task<List<SigningKey>> ValidKeysAsync(IdentityDb db, KeyUse use, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Keys not yet expired, including those that will sign only later (published ahead of use).</summary>
+    private static Task<List<SigningKey>> PublishedKeysAsync(IdentityDb db, KeyUse use, DateTimeOffset now, CancellationToken cancellationToken) =>
         db.SigningKeys.AsNoTracking()
-            .Where(key => key.Use == use && key.NotBefore <= now && key.NotAfter > now)
+            .Where(key => key.Use == use && key.NotAfter > now)
             .OrderByDescending(key => key.NotAfter)
             .ToListAsync(cancellationToken);
 }
