@@ -28,10 +28,12 @@ internal static class GatewayBenchmark
         await backend.StartAsync();
         var backendUrl = $"http://127.0.0.1:{backendPort}";
 
+        await using var issuer = await EfaPlatform.TestInfrastructure.TestIssuer.StartAsync();
+        var token = issuer.Issue(EfaPlatform.TestInfrastructure.TestIssuer.Person("bench-user", role: "citizen"));
         var gateway = new ProjectResource("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
             .WithHttpEndpoint()
             .WithEnvironment("services__probe__http__0", backendUrl)
-            .WithEnvironment("Authentication__Authority", backendUrl)
+            .WithEnvironment("Authentication__Authority", issuer.Issuer)
             .WithEnvironment("Logging__LogLevel__Default", "Warning")
             .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production");
         await gateway.StartAsync(CancellationToken.None);
@@ -40,6 +42,7 @@ internal static class GatewayBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"gateway: {concurrency} concurrent clients, {duration.TotalSeconds:0} s per target, POST 64-byte JSON"));
             await MeasureAsync("straight to backend", $"{backendUrl}/api/probe/v1/echo", concurrency, duration);
             await MeasureAsync("through gateway", $"{gateway.HttpUrl}/api/probe/v1/echo", concurrency, duration);
+            await MeasureAsync("gateway + bearer JWT", $"{gateway.HttpUrl}/api/probe/v1/echo", concurrency, duration, token);
         }
         finally
         {
@@ -47,9 +50,14 @@ internal static class GatewayBenchmark
         }
     }
 
-    private static async Task MeasureAsync(string label, string url, int concurrency, TimeSpan duration)
+    private static async Task MeasureAsync(string label, string url, int concurrency, TimeSpan duration, string? bearerToken = null)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false });
+        if (bearerToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearerToken);
+        }
+
         var body = "{\"text\":\"" + new string('x', 52) + "\"}";
         async Task<double> CallAsync()
         {

@@ -13,5 +13,10 @@ var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Desc
 var gateway = new Command("gateway", "REST requests/s and latency straight to a backend and through the gateway.") { concurrency, seconds };
 gateway.SetAction(parse => GatewayBenchmark.RunAsync(parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds))));
 
-var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway };
+var tokenConcurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 16, Description = "Concurrent clients." };
+var tokenSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds." };
+var tokens = new Command("tokens", "Client credentials tokens per second through the gateway, whole platform running.") { tokenConcurrency, tokenSeconds };
+tokens.SetAction(parse => TokenBenchmark.RunAsync(parse.GetValue(tokenConcurrency), TimeSpan.FromSeconds(parse.GetValue(tokenSeconds))));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, tokens };
 return await root.Parse(args).InvokeAsync();

@@ -67,7 +67,6 @@ public sealed class KeyRotationTests(PlatformFixture fixture, ITestOutputHelper 
             && r.GetProperty("restartCount").GetInt32() > identity.GetProperty("restartCount").GetInt32()
             && r.GetProperty("state").GetString() == "running",
             TimeSpan.FromSeconds(90), "identity to run again");
-
     }
 
     public void Dispose() => _client.Dispose();

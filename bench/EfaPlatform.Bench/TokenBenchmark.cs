@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.Bench;
+
+/// <summary>Client credentials tokens per second from /connect/token through the gateway, with the whole platform running.</summary>
+internal static class TokenBenchmark
+{
+    public static async Task RunAsync(int concurrency, TimeSpan duration)
+    {
+        await using var platform = await PlatformProcess.StartAsync(["--Logging:LogLevel:Default=Warning"]);
+        var gateway = await platform.EndpointAsync("gateway", "http");
+        var secret = platform.Secret("identity-seed-client");
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = new Uri(gateway) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"heidelberg-fachverfahren:{secret}")));
+
+        async Task<double> IssueAsync()
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials", ["scope"] = "efa.forms",
+            }));
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            await IssueAsync();
+        }
+
+        var latencies = new List<double>[concurrency];
+        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var own = latencies[worker] = [];
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                own.Add(await IssueAsync());
+            }
+        })));
+        var all = latencies.SelectMany(l => l).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"token endpoint (client credentials, through the gateway, {concurrency} clients, {duration.TotalSeconds:0} s): {all.Count / clock.Elapsed.TotalSeconds:0} tokens/s, {Percentiles.Describe(all)}"));
+    }
+}
