@@ -15,6 +15,7 @@ public static class EfaClaims
     public const string TenantAdmin = "tenant-admin";
     public const string Caseworker = "caseworker";
     public const string Citizen = "citizen";
+    public const string Organisation = "organisation";
 
     public static string? SubjectId(this ClaimsPrincipal user) => user.FindFirst(Subject)?.Value;
 

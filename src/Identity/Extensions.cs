@@ -106,7 +106,7 @@ public static class Extensions
         app.MapGrpcService<Tenants.TenantsService>();
         app.MapGrpcService<Tenants.StaffService>();
         app.MapGrpcService<Clients.ClientsService>();
-        app.MapGrpcService<Profile.CitizensService>();
+        app.MapGrpcService<Profile.AccountsService>();
         app.MapGrpcService<Profile.ProfileService>();
         app.MapGrpcReflectionService();
         return app;

@@ -80,6 +80,13 @@ public sealed partial class OidcClient(string gatewayUrl) : IDisposable
         });
     }
 
+    /// <summary>Where a GET of <paramref name="url"/> redirects to, with this client's cookies.</summary>
+    public async Task<string> RedirectAsync(string url)
+    {
+        using var response = await Http.GetAsync(url);
+        return response.Headers.Location?.ToString() ?? "";
+    }
+
     public Task<(HttpStatusCode Status, JsonElement Body)> RefreshAsync(string refreshToken) =>
         RedeemAsync(new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = WebClientId });
 

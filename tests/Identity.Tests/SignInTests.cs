@@ -63,5 +63,40 @@ public sealed class SignInTests(PlatformFixture fixture) : IDisposable
         Assert.Equal(HttpStatusCode.Conflict, takenStatus);
     }
 
+    [Fact]
+    public async Task An_organisation_registers_signs_in_and_is_told_apart_from_citizens()
+    {
+        const string password = "Firma-2026-Mannheim!";
+        var email = $"org-{Guid.NewGuid():N}@muster-gmbh.example";
+        var (status, profile) = await _client.CallAsync(HttpMethod.Post, "/api/identity/v1/organisations", null, new { email, password, displayName = "Muster GmbH" });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("organisation", profile.GetProperty("kind").GetString());
+
+        var token = (await _client.SignInAsync(email, password)).Body.AccessToken();
+        Assert.Equal("organisation", Jwt.Payload(token).GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task Introspection_reports_a_live_token_and_logout_ends_the_sign_in()
+    {
+        await _client.SignInAsync("erika@buerger.example", fixture.SeedPassword);
+        var clientToken = (await _client.ClientCredentialsAsync("heidelberg-fachverfahren", fixture.Platform.Secret("identity-seed-client"), "efa.forms")).Body.AccessToken();
+        using var introspection = new HttpClient { BaseAddress = new Uri(fixture.GatewayUrl) };
+        introspection.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"heidelberg-fachverfahren:{fixture.Platform.Secret("identity-seed-client")}")));
+        using var response = await introspection.PostAsync("/connect/introspect",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = clientToken }));
+        var result = System.Text.Json.JsonSerializer.Deserialize<System.Text.Json.JsonElement>(await response.Content.ReadAsStringAsync());
+        // A client may introspect the tokens it was given itself.
+        Assert.True(result.GetProperty("active").GetBoolean());
+        Assert.Equal("heidelberg-fachverfahren", result.GetProperty("client_id").GetString());
+
+        // Signed in: a second authorization needs no password. After logout it does.
+        var (url, _) = _client.AuthorizationRequest();
+        Assert.StartsWith(_client.RedirectUri, await _client.RedirectAsync(url), StringComparison.Ordinal);
+        await _client.RedirectAsync($"{fixture.GatewayUrl}/connect/logout");
+        Assert.Contains("/account/login", await _client.RedirectAsync(_client.AuthorizationRequest().Url), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _client.Dispose();
 }

@@ -9,24 +9,32 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EfaPlatform.Identity.Profile;
 
-public sealed class CitizensService(IdentityDb db, Totp totp) : Contracts.Identity.V1.CitizensService.CitizensServiceBase
+public sealed class AccountsService(IdentityDb db, Totp totp) : Contracts.Identity.V1.AccountsService.AccountsServiceBase
 {
     [AllowAnonymous]
-    public override async Task<Contracts.Identity.V1.Profile> RegisterCitizen(RegisterCitizenRequest request, ServerCallContext context)
+    public override Task<Contracts.Identity.V1.Profile> RegisterCitizen(RegisterCitizenRequest request, ServerCallContext context) =>
+        RegisterAsync(AccountKind.Citizen, EfaClaims.Citizen, request.Email, request.Password, request.DisplayName, context);
+
+    [AllowAnonymous]
+    public override Task<Contracts.Identity.V1.Profile> RegisterOrganisation(RegisterOrganisationRequest request, ServerCallContext context) =>
+        RegisterAsync(AccountKind.Organisation, EfaClaims.Organisation, request.Email, request.Password, request.DisplayName, context);
+
+    private async Task<Contracts.Identity.V1.Profile> RegisterAsync(
+        AccountKind kind, string role, string requestedEmail, string password, string displayName, ServerCallContext context)
     {
-        var email = request.Email.Trim().ToLowerInvariant();
+        var email = requestedEmail.Trim().ToLowerInvariant();
         var errors = new FieldErrors();
         if (Checks.Email(email) is { } emailProblem)
         {
             errors.Add("email", emailProblem);
         }
 
-        if (PasswordPolicy.Check(request.Password, email) is { } passwordProblem)
+        if (PasswordPolicy.Check(password, email) is { } passwordProblem)
         {
             errors.Add("password", passwordProblem);
         }
 
-        errors.Require("display_name", request.DisplayName, 200).ThrowIfAny();
+        errors.Require("display_name", displayName, 200).ThrowIfAny();
         if (await db.Accounts.AnyAsync(a => a.Email == email, context.CancellationToken))
         {
             throw FieldErrors.Conflict("An account with this e-mail address exists already.");
@@ -35,14 +43,14 @@ public sealed class CitizensService(IdentityDb db, Totp totp) : Contracts.Identi
         var account = new Data.Account
         {
             Id = Guid.CreateVersion7(),
-            Kind = AccountKind.Citizen,
+            Kind = kind,
             Email = email,
-            DisplayName = request.DisplayName.Trim(),
+            DisplayName = displayName.Trim(),
             PasswordHash = "",
-            Roles = [EfaClaims.Citizen],
+            Roles = [role],
             CreatedAt = DateTimeOffset.UtcNow,
         };
-        account.PasswordHash = PasswordSignIn.Hash(account, request.Password);
+        account.PasswordHash = PasswordSignIn.Hash(account, password);
         db.Accounts.Add(account);
         await db.SaveChangesAsync(context.CancellationToken);
         return account.ToProfile("");
