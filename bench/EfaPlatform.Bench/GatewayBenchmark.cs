@@ -71,20 +71,8 @@ internal static class GatewayBenchmark
         // Warm-up: connections, JIT.
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () => { for (var i = 0; i < 200; i++) { await CallAsync(); } })));
 
-        var latencies = new List<double>[concurrency];
-        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
-        {
-            var own = latencies[worker] = [];
-            while (Stopwatch.GetTimestamp() < stopAt)
-            {
-                own.Add(await CallAsync());
-            }
-        })));
-        clock.Stop();
-        var all = latencies.SelectMany(l => l).ToList();
+        var (all, elapsed) = await LoadLoop.RunAsync(concurrency, duration, CallAsync);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {label,-20} {all.Count / clock.Elapsed.TotalSeconds,8:0} requests/s, {Percentiles.Describe(all)}"));
+            $"  {label,-20} {all.Count / elapsed.TotalSeconds,8:0} requests/s, {Percentiles.Describe(all)}"));
     }
 }

@@ -34,19 +34,8 @@ internal static class TokenBenchmark
             await IssueAsync();
         }
 
-        var latencies = new List<double>[concurrency];
-        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
-        {
-            var own = latencies[worker] = [];
-            while (Stopwatch.GetTimestamp() < stopAt)
-            {
-                own.Add(await IssueAsync());
-            }
-        })));
-        var all = latencies.SelectMany(l => l).ToList();
+        var (all, elapsed) = await LoadLoop.RunAsync(concurrency, duration, IssueAsync);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"token endpoint (client credentials, through the gateway, {concurrency} clients, {duration.TotalSeconds:0} s): {all.Count / clock.Elapsed.TotalSeconds:0} tokens/s, {Percentiles.Describe(all)}"));
+            $"token endpoint (client credentials, through the gateway, {concurrency} clients, {duration.TotalSeconds:0} s): {all.Count / elapsed.TotalSeconds:0} tokens/s, {Percentiles.Describe(all)}"));
     }
 }

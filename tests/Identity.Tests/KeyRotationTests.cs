@@ -60,13 +60,7 @@ public sealed class KeyRotationTests(PlatformFixture fixture, ITestOutputHelper 
             Assert.Equal(0, exitCode);
         }
 
-        var identity = await fixture.Platform.ResourceAsync("identity");
-        ChildProcess.SignalProcess(identity.GetProperty("processId").GetInt32(), ChildProcess.SigKill);
-        await Eventually.WaitAsync(async () =>
-            await fixture.Platform.ResourceAsync("identity") is var r
-            && r.GetProperty("restartCount").GetInt32() > identity.GetProperty("restartCount").GetInt32()
-            && r.GetProperty("state").GetString() == "running",
-            TimeSpan.FromSeconds(90), "identity to run again");
+        await fixture.Platform.KillAndAwaitRestartAsync("identity");
     }
 
     public void Dispose() => _client.Dispose();

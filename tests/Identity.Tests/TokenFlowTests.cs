@@ -72,14 +72,7 @@ public sealed class TokenFlowTests(PlatformFixture fixture, ITestOutputHelper ou
     {
         var (_, body) = await _client.ClientCredentialsAsync("heidelberg-fachverfahren", fixture.Platform.Secret("identity-seed-client"), "efa.identity");
         var token = body.AccessToken();
-        var before = await fixture.Platform.ResourceAsync("identity");
-
-        ChildProcess.SignalProcess(before.GetProperty("processId").GetInt32(), ChildProcess.SigKill);
-        await Eventually.WaitAsync(async () =>
-            await fixture.Platform.ResourceAsync("identity") is var r
-            && r.GetProperty("restartCount").GetInt32() > before.GetProperty("restartCount").GetInt32()
-            && r.GetProperty("state").GetString() == "running",
-            TimeSpan.FromSeconds(90), "identity to run again");
+        await fixture.Platform.KillAndAwaitRestartAsync("identity");
 
         // Straight to the restarted process, which has to know the key it signed with before.
         using var direct = new OidcClient(await fixture.Platform.EndpointAsync("identity", "http"));

@@ -101,6 +101,22 @@ public sealed class PlatformProcess : IAsyncDisposable
         (await ResourceAsync(resource)).GetProperty("endpoints").EnumerateArray()
             .Single(e => e.GetProperty("name").GetString() == endpoint).GetProperty("url").GetString()!;
 
+    /// <summary>Kills a service with SIGKILL and waits until the AppHost has it running again.</summary>
+    /// <returns>The killed process id.</returns>
+    public async Task<int> KillAndAwaitRestartAsync(string resource)
+    {
+        var before = await ResourceAsync(resource);
+        var pid = before.GetProperty("processId").GetInt32();
+        var restarts = before.GetProperty("restartCount").GetInt32();
+        ChildProcess.SignalProcess(pid, ChildProcess.SigKill);
+        await Eventually.WaitAsync(async () =>
+            await ResourceAsync(resource) is var r
+            && r.GetProperty("restartCount").GetInt32() > restarts
+            && r.GetProperty("state").GetString() == "running",
+            TimeSpan.FromSeconds(90), $"{resource} to run again after kill -9");
+        return pid;
+    }
+
     /// <summary>Ctrl+C, and the AppHost's exit code.</summary>
     public async Task<int> InterruptAsync(TimeSpan timeout)
     {

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace EfaPlatform.Bench;
+
+internal static class LoadLoop
+{
+    /// <summary>
+    /// Runs <paramref name="call"/> from <paramref name="concurrency"/> workers for <paramref name="duration"/>; each call
+    /// returns its own latency in milliseconds. Returns all latencies and the time taken.
+    /// </summary>
+    public static async Task<(List<double> Latencies, TimeSpan Elapsed)> RunAsync(int concurrency, TimeSpan duration, Func<Task<double>> call)
+    {
+        var latencies = new List<double>[concurrency];
+        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var own = latencies[worker] = [];
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                own.Add(await call());
+            }
+        })));
+        return (latencies.SelectMany(l => l).ToList(), clock.Elapsed);
+    }
+}
