@@ -53,7 +53,8 @@ public static class Extensions
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableUserInfoEndpointPassthrough()
-                    .EnableEndSessionEndpointPassthrough();
+                    .EnableEndSessionEndpointPassthrough()
+                    .EnableStatusCodePagesIntegration();
                 if (!options.RequireHttps)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
@@ -99,6 +100,18 @@ public static class Extensions
 
     public static WebApplication MapIdentityEndpoints(this WebApplication app)
     {
+        // Only the browser-facing OpenID Connect endpoints get an error page; APIs keep their own error bodies.
+        app.UseStatusCodePagesWithReExecute("/account/error");
+        app.Use((context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/connect/authorize") && !context.Request.Path.StartsWithSegments("/connect/logout")
+                && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } statusCodePages)
+            {
+                statusCodePages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenIdConnectEndpoints();

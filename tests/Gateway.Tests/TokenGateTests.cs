@@ -25,6 +25,8 @@ public sealed class TokenGateTests(GatewayFixture gateway) : IClassFixture<Gatew
     [InlineData("unknown key")]
     [InlineData("alg none")]
     [InlineData("wrong audience")]
+    [InlineData("wrong issuer")]
+    [InlineData("tampered")]
     public async Task A_bad_token_is_refused_with_a_401_problem_and_never_forwarded(string defect)
     {
         var callsBefore = gateway.Backend.Calls;
@@ -34,6 +36,8 @@ public sealed class TokenGateTests(GatewayFixture gateway) : IClassFixture<Gatew
             "expired" => gateway.Issuer.Issue(person, expires: DateTime.UtcNow.AddMinutes(-5)),
             "unknown key" => gateway.Issuer.Issue(person, signingKey: TestIssuer.UnknownKey()),
             "alg none" => TestIssuer.Unsigned(gateway.Issuer.Issue(person)),
+            "wrong issuer" => gateway.Issuer.Issue(person, issuer: "http://127.0.0.1:1/somebody-else"),
+            "tampered" => TestIssuer.Tampered(gateway.Issuer.Issue(person), "role", "platform-admin"),
             _ => gateway.Issuer.Issue(person, audience: "another-api"),
         };
 

@@ -98,5 +98,23 @@ public sealed class SignInTests(PlatformFixture fixture) : IDisposable
         Assert.Contains("/account/login", await _client.RedirectAsync(_client.AuthorizationRequest().Url), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_authorization_request_from_an_unknown_client_shows_an_error_page_not_a_redirect()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.GatewayUrl) };
+        using var response = await http.GetAsync("/connect/authorize?client_id=nobody&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2F&code_challenge=abc&code_challenge_method=S256");
+        var page = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Contains("Die Anmeldung konnte nicht abgeschlossen werden.", page, StringComparison.Ordinal);
+        Assert.Contains("invalid_request", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", page, StringComparison.Ordinal);
+
+        using var api = await http.GetAsync("/api/identity/v1/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.NotEqual("text/html", api.Content.Headers.ContentType?.MediaType);
+    }
+
     public void Dispose() => _client.Dispose();
 }
