@@ -40,6 +40,7 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseMiddleware<RestProblems>();
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapGrpcHealthChecksService();

@@ -129,9 +129,13 @@ public sealed partial class OidcClient(string gatewayUrl) : IDisposable
         return await SendAsync(request);
     }
 
+    /// <summary>The content type of the last answer, to check what kind of error body came.</summary>
+    public string? LastContentType { get; private set; }
+
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpRequestMessage request)
     {
         using var response = await Http.SendAsync(request);
+        LastContentType = response.Content.Headers.ContentType?.MediaType;
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text));
     }
