@@ -14,6 +14,7 @@ var identity = builder.AddProject("identity", "src/Identity/EfaPlatform.Identity
     .WithHttpEndpoint()
     .WithGrpcEndpoint()
     .WithReference(postgres.AddDatabase("identity"))
+    .WithReference(redis)
     .WithMigrations()
     .WithEnvironment("Identity__Issuer", publicUrl)
     .WithEnvironment("Identity__KeySecret", builder.Secret("identity-key"))

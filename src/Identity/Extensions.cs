@@ -89,6 +89,8 @@ public static class Extensions
         builder.AddEfaAuthentication();
 
         builder.AddEfaGrpcApi();
+        builder.AddEfaRedis();
+        builder.AddEfaIdempotency();
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(encoders =>
             encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages();

@@ -45,11 +45,14 @@ public sealed class KeyRotationTests(PlatformFixture fixture, ITestOutputHelper 
         var postgresPort = new Uri((await fixture.Platform.EndpointAsync("postgres", "tcp")).Replace("postgresql://", "tcp://")).Port;
         var postgresPassword = (await File.ReadAllTextAsync(Path.Combine(fixture.Platform.DataDirectory, "postgres.password"))).Trim();
         var identityUrl = await fixture.Platform.EndpointAsync("identity", "http");
+        var redisPort = new Uri((await fixture.Platform.EndpointAsync("redis", "tcp")).Replace("redis://", "tcp://")).Port;
+        var redisPassword = (await File.ReadAllTextAsync(Path.Combine(fixture.Platform.DataDirectory, "redis.password"))).Trim();
         var log = new LogBuffer();
         await using (var rotation = ChildProcess.Start(ProjectLocator.DotnetHost, [ProjectLocator.OutputAssembly("src/Identity/EfaPlatform.Identity.csproj"), "rotate-signing-key", "--activate-after", activateAfter], log,
             new Dictionary<string, string?>
             {
                 ["ConnectionStrings__postgres"] = $"Host=127.0.0.1;Port={postgresPort};Username=postgres;Password={postgresPassword};Database=identity",
+                ["ConnectionStrings__redis"] = $"127.0.0.1:{redisPort},password={redisPassword}",
                 ["Identity__Issuer"] = fixture.GatewayUrl + "/",
                 ["Identity__KeySecret"] = fixture.Platform.Secret("identity-key"),
                 ["Authentication__Authority"] = identityUrl,

@@ -103,6 +103,40 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
         Assert.DoesNotContain(list.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("ars").GetString() == "171234567890");
     }
 
+    [Fact]
+    public async Task A_repeated_idempotency_key_returns_the_first_tenant_and_creates_nothing_more()
+    {
+        var operatorToken = await OperatorTokenAsync();
+        var key = Guid.NewGuid().ToString();
+        var body = new { slug = $"i-{Guid.NewGuid():N}"[..20], displayName = "Gemeinde Einmal", ars = UniqueArs(), contactEmail = "rathaus@einmal.example" };
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.GatewayUrl) };
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> CreateAsync(object content)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/v1/tenants") { Content = System.Net.Http.Json.JsonContent.Create(content) };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorToken);
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync()));
+        }
+
+        var first = await CreateAsync(body);
+        var repeat = await CreateAsync(body);
+        var different = await CreateAsync(body with { });
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.OK, repeat.Status);
+        Assert.Equal(first.Body.GetProperty("tenantId").GetString(), repeat.Body.GetProperty("tenantId").GetString());
+        Assert.Equal(HttpStatusCode.OK, different.Status);
+
+        var changed = await CreateAsync(new { body.slug, displayName = "Gemeinde Anders", body.ars, body.contactEmail });
+        Assert.Equal(HttpStatusCode.BadRequest, changed.Status);
+        Assert.True(changed.Body.GetProperty("errors").TryGetProperty("idempotency-key", out _));
+
+        var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=200", operatorToken);
+        Assert.Single(list.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("slug").GetString() == body.slug);
+    }
+
     public void Dispose()
     {
         _operator.Dispose();
