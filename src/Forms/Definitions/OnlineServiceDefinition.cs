@@ -1,0 +1,51 @@
+using EfaPlatform.Forms.Schemas;
+
+namespace EfaPlatform.Forms.Definitions;
+
+public enum TrustLevelRequirement
+{
+    Low,
+    Substantial,
+    High,
+}
+
+public enum FeeKind
+{
+    /// <summary>One amount per submission.</summary>
+    Fixed,
+
+    /// <summary>An amount per unit of a number answered in the form (for example per year of validity).</summary>
+    PerQuantity,
+}
+
+/// <summary>What a service costs, in cents of <see cref="Currency"/>.</summary>
+public sealed record FeeRule(FeeKind Kind, long AmountCents, string Currency = "EUR", string? QuantityField = null);
+
+/// <summary>A document the citizen has to attach.</summary>
+public sealed record AttachmentRequirement(string Kind, LocalizedText Label, IReadOnlyList<string> MediaTypes, long MaxBytes, bool Required);
+
+/// <summary>
+/// An online service, defined once (EfA) and activated by municipalities with their own parameters. A published
+/// version never changes; a change is a new version.
+/// </summary>
+public sealed class OnlineServiceDefinition
+{
+    public required string Id { get; init; }
+
+    public required int Version { get; init; }
+
+    /// <summary>Leistungsschlüssel of the LeiKa catalogue, 14 digits.</summary>
+    public required string LeikaKey { get; init; }
+
+    public required LocalizedText Title { get; init; }
+
+    public required LocalizedText Description { get; init; }
+
+    public required TrustLevelRequirement MinimumTrustLevel { get; init; }
+
+    public required FeeRule Fee { get; init; }
+
+    public IReadOnlyList<AttachmentRequirement> Attachments { get; init; } = [];
+
+    public required FormSchema Form { get; init; }
+}
