@@ -28,15 +28,21 @@ var identity = builder.AddProject("identity", "src/Identity/EfaPlatform.Identity
     .WithEnvironment("Identity__WebClients__0__RedirectUris__0", $"{publicUrl}dev/callback");
 identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
 
+var forms = builder.AddProject("forms", "src/Forms/EfaPlatform.Forms.csproj")
+    .WithHttpEndpoint()
+    .WithGrpcEndpoint()
+    .WithReference(postgres.AddDatabase("forms"))
+    .WithReference(identity)
+    .WithMigrations();
+
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)
     .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081))
-    .WithReference(identity);
+    .WithReference(identity)
+    .WithReference(forms);
 
-// Services added by later issues declare themselves here, for example:
-// var forms = builder.AddProject("forms", "src/Forms/EfaPlatform.Forms.csproj").WithHttpEndpoint().WithGrpcEndpoint()
-//     .WithReference(postgres.AddDatabase("forms")).WithReference(redis).WithReference(kafka).WithMigrations();
-// and the gateway references it: .WithReference(forms).
+// Services added by later issues declare themselves here the same way (payment, documents, routing), with redis and
+// kafka references where they use them, and the gateway references them.
 
 await using var app = builder.Build();
 app.AfterStart(() => Console.WriteLine($"""

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using EfaPlatform.Contracts.Forms.V1;
+using EfaPlatform.Forms.Schemas;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+
+namespace EfaPlatform.Forms.Definitions;
+
+/// <summary>The published catalog and the answer check. Public: citizens look at services before they sign in.</summary>
+[AllowAnonymous]
+public sealed class DefinitionsService(DefinitionStore store, FormValidator validator) : Contracts.Forms.V1.DefinitionsService.DefinitionsServiceBase
+{
+    private const int MaxAnswersBytes = 512 * 1024;
+
+    public override async Task<ListServiceDefinitionsResponse> ListServiceDefinitions(ListServiceDefinitionsRequest request, ServerCallContext context)
+    {
+        var response = new ListServiceDefinitionsResponse();
+        foreach (var published in await store.ListLatestAsync(context.CancellationToken))
+        {
+            response.Services.Add(ToProto(published, request.Language));
+        }
+
+        return response;
+    }
+
+    public override async Task<ServiceDefinition> GetServiceDefinition(GetServiceDefinitionRequest request, ServerCallContext context) =>
+        ToProto(await FindAsync(request.ServiceId, request.Version, context), request.Language);
+
+    public override async Task<ValidateAnswersResponse> ValidateAnswers(ValidateAnswersRequest request, ServerCallContext context)
+    {
+        var published = await FindAsync(request.ServiceId, request.Version, context);
+        var json = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
+        if (json.Length > MaxAnswersBytes)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"answers may have at most {MaxAnswersBytes} bytes."));
+        }
+
+        var mode = request.Mode switch
+        {
+            "" or "submission" => ValidationMode.Submission,
+            "draft" => ValidationMode.Draft,
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "mode must be 'draft' or 'submission'.")),
+        };
+        using var answers = JsonDocument.Parse(json);
+        var errors = validator.Validate(published.Definition.Form, answers.RootElement, mode, request.Language)
+            .Where(e => request.FieldPath == "" || e.Path == request.FieldPath || e.Path.StartsWith(request.FieldPath + ".", StringComparison.Ordinal)
+                        || e.Path.StartsWith(request.FieldPath + "[", StringComparison.Ordinal));
+        var response = new ValidateAnswersResponse();
+        response.Errors.AddRange(errors.Select(e => new AnswerError { Path = e.Path, Code = e.Code, Message = e.Message }));
+        response.Valid = response.Errors.Count == 0;
+        return response;
+    }
+
+    private async Task<PublishedDefinition> FindAsync(string serviceId, int version, ServerCallContext context) =>
+        await store.GetAsync(serviceId, version, context.CancellationToken)
+        ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no published online service '{serviceId}'{(version > 0 ? $" version {version}" : "")}."));
+
+    private static ServiceDefinition ToProto(PublishedDefinition published, string language)
+    {
+        var definition = published.Definition;
+        var manifest = JsonParser.Default.Parse<Struct>(JsonSerializer.Serialize(JsonDocument.Parse(published.Manifest, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement));
+        return new ServiceDefinition
+        {
+            ServiceId = definition.Id,
+            Version = definition.Version,
+            LeikaKey = definition.LeikaKey,
+            Title = definition.Title.In(language),
+            Description = definition.Description.In(language),
+            MinimumTrustLevel = definition.MinimumTrustLevel.ToString().ToLowerInvariant(),
+            FeeKind = definition.Fee.Kind == Definitions.FeeKind.Fixed ? "fixed" : "perQuantity",
+            FeeAmountCents = definition.Fee.AmountCents,
+            FeeCurrency = definition.Fee.Currency,
+            Manifest = manifest,
+            PublishedAt = Timestamp.FromDateTimeOffset(published.PublishedAt),
+        };
+    }
+}

@@ -1,0 +1,9 @@
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.Forms.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class InfrastructureCollection : ICollectionFixture<InfrastructureFixture>
+{
+    public const string Name = "infrastructure";
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EfaPlatform.Contracts.Forms.V1;
+using EfaPlatform.TestInfrastructure;
+using Grpc.Net.Client;
+
+namespace EfaPlatform.Forms.Tests;
+
+/// <summary>The forms API as a front end uses it, through the gateway of a platform started by the AppHost.</summary>
+public sealed class FormsApiTests : IAsyncLifetime
+{
+    private PlatformProcess _platform = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        _platform = await PlatformProcess.StartAsync();
+        _http = new HttpClient { BaseAddress = new Uri(await _platform.EndpointAsync("gateway", "http")), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    [Fact]
+    public async Task The_catalog_lists_the_published_services_in_the_asked_language()
+    {
+        var catalog = await _http.GetFromJsonAsync<JsonElement>("/api/forms/v1/services?language=en");
+        var parking = catalog.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("serviceId").GetString() == "bewohnerparkausweis");
+
+        Assert.Equal("Apply for a residential parking permit", parking.GetProperty("title").GetString());
+        Assert.Equal("substantial", parking.GetProperty("minimumTrustLevel").GetString());
+        Assert.Equal(3060, parking.GetProperty("feeAmountCents").GetInt64());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/forms/v1/services/unbekannt")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Answers_are_checked_with_every_error_at_once_over_REST_and_gRPC()
+    {
+        var answers = new
+        {
+            address = new { street = "Hauptstraße", houseNumber = "12", postalCode = "6911", city = "Heidelberg" },
+            licensePlate = "HD AB 123",
+            vehicleKind = "pkw",
+            isHolder = false,
+            years = 3,
+            validFrom = "2020-01-01",
+            registrationCertificate = "01a20617-89fd-7fd4-97d1-f538613d32b4",
+        };
+
+        using var response = await _http.PostAsJsonAsync("/api/forms/v1/services/bewohnerparkausweis/validate", new { answers, language = "fr" });
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(result.GetProperty("valid").GetBoolean());
+        var errors = result.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("path").GetString(), e.GetProperty("code").GetString())).ToList();
+        Assert.Equal(
+            [("address.postalCode", "postalCode"), ("licensePlate", "pattern"), ("useBasis", "required"), ("years", "max"), ("validFrom", "dateInPast"), ("usePermission", "required")],
+            errors);
+        Assert.Contains(result.GetProperty("errors").EnumerateArray(), e => e.GetProperty("message").GetString() == "Veuillez saisir la plaque comme HD-AB 123.");
+
+        using var channel = GrpcChannel.ForAddress(await _platform.EndpointAsync("gateway", "grpc"));
+        var request = new ValidateAnswersRequest
+        {
+            ServiceId = "bewohnerparkausweis", Mode = "draft", FieldPath = "licensePlate",
+            Answers = Google.Protobuf.WellKnownTypes.Struct.Parser.ParseJson(JsonSerializer.Serialize(answers)),
+        };
+        var grpc = await new DefinitionsService.DefinitionsServiceClient(channel).ValidateAnswersAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal("Bitte geben Sie das Kennzeichen wie HD-AB 123 an.", Assert.Single(grpc.Errors).Message);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _platform.DisposeAsync();
+    }
+}
