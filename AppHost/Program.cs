@@ -32,6 +32,7 @@ var forms = builder.AddProject("forms", "src/Forms/EfaPlatform.Forms.csproj")
     .WithHttpEndpoint()
     .WithGrpcEndpoint()
     .WithReference(postgres.AddDatabase("forms"))
+    .WithReference(redis)
     .WithReference(identity)
     .WithMigrations();
 

@@ -9,7 +9,9 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddFormsServices(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<FormsOptions>().Bind(builder.Configuration.GetSection(FormsOptions.SectionName)).ValidateOnStart();
         builder.AddEfaPostgres();
+        builder.AddEfaRedis();
         builder.AddEfaAuthentication();
         builder.AddEfaGrpcApi();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -23,6 +25,7 @@ public static class Extensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<DefinitionsService>();
+        app.MapGrpcService<Drafts.DraftsService>();
         app.MapGrpcReflectionService();
         return app;
     }

@@ -10,10 +10,9 @@ namespace EfaPlatform.Forms.Definitions;
 
 /// <summary>The published catalog and the answer check. Public: citizens look at services before they sign in.</summary>
 [AllowAnonymous]
-public sealed class DefinitionsService(DefinitionStore store, FormValidator validator) : Contracts.Forms.V1.DefinitionsService.DefinitionsServiceBase
+public sealed class DefinitionsService(DefinitionStore store, FormValidator validator, Microsoft.Extensions.Options.IOptions<FormsOptions> options)
+    : Contracts.Forms.V1.DefinitionsService.DefinitionsServiceBase
 {
-    private const int MaxAnswersBytes = 512 * 1024;
-
     public override async Task<ListServiceDefinitionsResponse> ListServiceDefinitions(ListServiceDefinitionsRequest request, ServerCallContext context)
     {
         var response = new ListServiceDefinitionsResponse();
@@ -32,9 +31,9 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
     {
         var published = await FindAsync(request.ServiceId, request.Version, context);
         var json = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
-        if (json.Length > MaxAnswersBytes)
+        if (json.Length > options.Value.MaxAnswersBytes)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"answers may have at most {MaxAnswersBytes} bytes."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"answers may have at most {options.Value.MaxAnswersBytes} bytes."));
         }
 
         var mode = request.Mode switch

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using EfaPlatform.Contracts.Forms.V1;
+using EfaPlatform.Forms.Definitions;
+using EfaPlatform.Forms.Schemas;
+using EfaPlatform.ServiceDefaults.Auth;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace EfaPlatform.Forms.Drafts;
+
+/// <summary>
+/// Drafts live in Redis under forms:draft:{owner}:{service} with a time to live; the owner is the token's subject, so
+/// nobody else can name, read or overwrite them.
+/// </summary>
+[Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation)]
+public sealed class DraftsService(IConnectionMultiplexer redis, DefinitionStore definitions, FormValidator validator, IOptions<FormsOptions> options, TimeProvider clock)
+    : Contracts.Forms.V1.DraftsService.DraftsServiceBase
+{
+    public override async Task<Draft> SaveDraft(SaveDraftRequest request, ServerCallContext context)
+    {
+        var published = await definitions.GetAsync(request.ServiceId, request.Version, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no published online service '{request.ServiceId}'."));
+        var answers = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
+        if (answers.Length > options.Value.MaxAnswersBytes)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"answers may have at most {options.Value.MaxAnswersBytes} bytes."));
+        }
+
+        var now = clock.GetUtcNow();
+        var stored = new StoredDraft(published.Definition.Version, answers, now);
+        await redis.GetDatabase().StringSetAsync(Key(context, request.ServiceId), JsonSerializer.Serialize(stored), options.Value.DraftLifetime);
+        return ToProto(request.ServiceId, stored, published.Definition, request.Language);
+    }
+
+    public override async Task<Draft> GetDraft(GetDraftRequest request, ServerCallContext context)
+    {
+        var value = await redis.GetDatabase().StringGetAsync(Key(context, request.ServiceId));
+        var stored = value.HasValue ? JsonSerializer.Deserialize<StoredDraft>(value.ToString()) : null;
+        if (stored is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, "You have no draft for this service."));
+        }
+
+        var published = await definitions.GetAsync(request.ServiceId, stored.Version, context.CancellationToken)
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no published online service '{request.ServiceId}'."));
+        return ToProto(request.ServiceId, stored, published.Definition, request.Language);
+    }
+
+    public override async Task<DeleteDraftResponse> DeleteDraft(DeleteDraftRequest request, ServerCallContext context)
+    {
+        await redis.GetDatabase().KeyDeleteAsync(Key(context, request.ServiceId));
+        return new DeleteDraftResponse();
+    }
+
+    private static string Key(ServerCallContext context, string serviceId)
+    {
+        var owner = context.GetHttpContext().User.SubjectId() ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No subject."));
+        if (serviceId.Length is 0 or > 63 || !serviceId.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "service_id must be a lower-case service name."));
+        }
+
+        return $"forms:draft:{owner}:{serviceId}";
+    }
+
+    private Draft ToProto(string serviceId, StoredDraft stored, OnlineServiceDefinition definition, string language)
+    {
+        using var answers = JsonDocument.Parse(stored.Answers);
+        var draft = new Draft
+        {
+            ServiceId = serviceId,
+            Version = stored.Version,
+            Answers = JsonParser.Default.Parse<Struct>(stored.Answers),
+            SavedAt = Timestamp.FromDateTimeOffset(stored.SavedAt),
+            ExpiresAt = Timestamp.FromDateTimeOffset(stored.SavedAt + options.Value.DraftLifetime),
+        };
+        draft.Errors.AddRange(validator.Validate(definition.Form, answers.RootElement, ValidationMode.Draft, language)
+            .Select(e => new AnswerError { Path = e.Path, Code = e.Code, Message = e.Message }));
+        return draft;
+    }
+
+    private sealed record StoredDraft(int Version, string Answers, DateTimeOffset SavedAt);
+}

@@ -1,0 +1,46 @@
+using EfaPlatform.AppHost.Resources;
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.Forms.Tests;
+
+/// <summary>
+/// The forms service as a process of its own, called directly: its own database and the shared Redis, tokens from a
+/// test issuer, drafts that expire after a few seconds.
+/// </summary>
+public sealed class FormsServiceFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan DraftLifetime = TimeSpan.FromSeconds(3);
+    private readonly InfrastructureFixture _infrastructure = new();
+    private ProjectResource? _forms;
+
+    public TestIssuer Issuer { get; private set; } = null!;
+
+    public string HttpUrl => _forms!.HttpUrl;
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        Issuer = await TestIssuer.StartAsync();
+        _forms = new ProjectResource("forms", "src/Forms/EfaPlatform.Forms.csproj")
+            .WithHttpEndpoint()
+            .WithGrpcEndpoint()
+            .WithMigrations()
+            .WithEnvironment("ConnectionStrings__postgres", await _infrastructure.CreateDatabaseAsync("forms"))
+            .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
+            .WithEnvironment("Authentication__Authority", Issuer.Issuer)
+            .WithEnvironment("Forms__DraftLifetime", DraftLifetime.ToString());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _forms.StartAsync(timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_forms is not null)
+        {
+            await _forms.StopAsync();
+        }
+
+        await Issuer.DisposeAsync();
+        await _infrastructure.DisposeAsync();
+    }
+}
