@@ -26,6 +26,7 @@ public static class Extensions
         app.UseAuthorization();
         app.MapGrpcService<DefinitionsService>();
         app.MapGrpcService<Drafts.DraftsService>();
+        app.MapGrpcService<Activations.ActivationsService>();
         app.MapGrpcReflectionService();
         return app;
     }

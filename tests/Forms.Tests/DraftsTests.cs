@@ -6,7 +6,8 @@ using EfaPlatform.TestInfrastructure;
 
 namespace EfaPlatform.Forms.Tests;
 
-public sealed class DraftsTests(FormsServiceFixture forms) : IClassFixture<FormsServiceFixture>, IDisposable
+[Collection(FormsServiceCollection.Name)]
+public sealed class DraftsTests(FormsServiceFixture forms) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri(forms.HttpUrl), Timeout = TimeSpan.FromSeconds(30) };
 

@@ -44,3 +44,9 @@ public sealed class FormsServiceFixture : IAsyncLifetime
         await _infrastructure.DisposeAsync();
     }
 }
+
+[CollectionDefinition(Name)]
+public sealed class FormsServiceCollection : ICollectionFixture<FormsServiceFixture>
+{
+    public const string Name = "forms service";
+}

@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using System.Security.Cryptography;
 using System.Text.Json;
 using EfaPlatform.Contracts.Identity.V1;

@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using EfaPlatform.Contracts.Identity.V1;
 using EfaPlatform.Identity.Accounts;
 using EfaPlatform.Identity.Data;

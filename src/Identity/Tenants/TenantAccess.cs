@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using EfaPlatform.Identity.Data;
 using EfaPlatform.Identity.Validation;
 using EfaPlatform.ServiceDefaults.Auth;

@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 
-namespace EfaPlatform.Identity.Validation;
+namespace EfaPlatform.ServiceDefaults;
 
 /// <summary>Collects every problem with a request, then refuses it at once with google.rpc.BadRequest field violations.</summary>
 public sealed class FieldErrors
