@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using EfaPlatform.TestInfrastructure;
 
@@ -13,18 +11,8 @@ public sealed class ActivationsTests(FormsServiceFixture forms) : IDisposable
 
     private string TenantAdmin(string tenant) => forms.Issuer.Issue(TestIssuer.Person($"admin-{tenant}", tenant, "tenant-admin"));
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text));
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? token, object? body = null) =>
+        _http.SendAsync(method, path, token, body);
 
     [Fact]
     public async Task A_municipality_activates_a_service_with_its_own_fee_and_its_citizens_see_it()
