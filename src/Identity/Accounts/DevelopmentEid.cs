@@ -30,17 +30,9 @@ public sealed class DevelopmentEid(IdentityDb db)
         var account = await db.Accounts.SingleOrDefaultAsync(a => a.Email == email, cancellationToken);
         if (account is null)
         {
-            account = new Data.Account
-            {
-                Id = Guid.CreateVersion7(),
-                Kind = AccountKind.Citizen,
-                Email = email,
-                DisplayName = person.Name,
-                // No password sign-in for eID accounts: a random, never disclosed password.
-                PasswordHash = PasswordSignIn.Hash(new Data.Account { Email = email, DisplayName = "", PasswordHash = "" }, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))),
-                Roles = [EfaClaims.Citizen],
-                CreatedAt = DateTimeOffset.UtcNow,
-            };
+            // No password sign-in for eID accounts: a random, never disclosed password.
+            account = NewAccount.Create(AccountKind.Citizen, null, email, person.Name, EfaClaims.Citizen,
+                Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
             db.Accounts.Add(account);
             await db.SaveChangesAsync(cancellationToken);
         }

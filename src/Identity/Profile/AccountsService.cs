@@ -41,17 +41,7 @@ public sealed class AccountsService(IdentityDb db, Totp totp) : Contracts.Identi
             throw FieldErrors.Conflict("An account with this e-mail address exists already.");
         }
 
-        var account = new Data.Account
-        {
-            Id = Guid.CreateVersion7(),
-            Kind = kind,
-            Email = email,
-            DisplayName = displayName.Trim(),
-            PasswordHash = "",
-            Roles = [role],
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
-        account.PasswordHash = PasswordSignIn.Hash(account, password);
+        var account = NewAccount.Create(kind, null, email, displayName, role, password);
         db.Accounts.Add(account);
         await db.SaveChangesAsync(context.CancellationToken);
         return account.ToProfile("");

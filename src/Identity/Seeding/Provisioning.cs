@@ -136,13 +136,7 @@ public static partial class Provisioning
             return;
         }
 
-        var account = new Account
-        {
-            Id = Guid.CreateVersion7(), Kind = kind, TenantId = tenantId, Email = email, DisplayName = name, PasswordHash = "",
-            Roles = [role], CreatedAt = DateTimeOffset.UtcNow,
-        };
-        account.PasswordHash = PasswordSignIn.Hash(account, password);
-        db.Accounts.Add(account);
+        db.Accounts.Add(NewAccount.Create(kind, tenantId, email, name, role, password));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Development data in place (tenant {Tenant})")]

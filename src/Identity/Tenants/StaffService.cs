@@ -42,18 +42,7 @@ public sealed class StaffService(IdentityDb db) : Contracts.Identity.V1.StaffSer
             throw FieldErrors.Conflict("An account with this e-mail address exists already.");
         }
 
-        var account = new Data.Account
-        {
-            Id = Guid.CreateVersion7(),
-            Kind = AccountKind.Staff,
-            TenantId = tenant.Id,
-            Email = email,
-            DisplayName = request.DisplayName.Trim(),
-            PasswordHash = "",
-            Roles = [request.Role],
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
-        account.PasswordHash = PasswordSignIn.Hash(account, request.Password);
+        var account = NewAccount.Create(AccountKind.Staff, tenant.Id, email, request.DisplayName, request.Role, request.Password);
         db.Accounts.Add(account);
         await db.SaveChangesAsync(context.CancellationToken);
         return account.ToStaffMember();
