@@ -1,3 +1,4 @@
+using EfaPlatform.AppHost;
 using EfaPlatform.AppHost.Hosting;
 
 var builder = PlatformBuilder.Create(args);
@@ -21,6 +22,7 @@ var identity = builder.AddProject("identity", "src/Identity/EfaPlatform.Identity
     .WithEnvironment("Identity__RequireHttps", "false")
     .WithEnvironment("Identity__DevelopmentEidEnabled", "true")
     .WithEnvironment("Identity__Seed__Enabled", "true")
+    .WithEnvironment("Identity__Seed__TenantId", DevelopmentTenant.Id)
     .WithEnvironment("Identity__Seed__Password", builder.Secret("identity-seed-password"))
     .WithEnvironment("Identity__Seed__ClientSecret", builder.Secret("identity-seed-client"))
     .WithEnvironment("Identity__WebClients__0__ClientId", "efa-dev-web")
@@ -33,8 +35,12 @@ var forms = builder.AddProject("forms", "src/Forms/EfaPlatform.Forms.csproj")
     .WithGrpcEndpoint()
     .WithReference(postgres.AddDatabase("forms"))
     .WithReference(redis)
+    .WithReference(kafka)
     .WithReference(identity)
-    .WithMigrations();
+    .WithMigrations()
+    .WithEnvironment("Forms__Seed__TenantId", DevelopmentTenant.Id)
+    .WithEnvironment("Forms__Seed__ReferencePrefix", "HD")
+    .WithEnvironment("Forms__Seed__ContactEmail", "buergerservice@heidelberg.example");
 
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)

@@ -9,11 +9,14 @@ public sealed class FieldErrors
 {
     private readonly BadRequest _badRequest = new();
 
-    public FieldErrors Add(string field, string description)
+    /// <param name="reason">A machine code for the problem (for example "required"), when the description is for people only.</param>
+    public FieldErrors Add(string field, string description, string reason = "")
     {
-        _badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description });
+        _badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description, Reason = reason });
         return this;
     }
+
+    public bool HasAny => _badRequest.FieldViolations.Count > 0;
 
     public FieldErrors Require(string field, string? value, int maxLength)
     {

@@ -6,7 +6,8 @@ namespace EfaPlatform.ServiceDefaults;
 
 /// <summary>
 /// Turns the error of a transcoded RPC (google.rpc.Status as JSON) into application/problem+json (RFC 9457) for REST
-/// callers, with the offending fields under "errors" by their JSON names, the way ASP.NET Core reports validation.
+/// callers, with the offending fields under "errors" by their JSON names, the way ASP.NET Core reports validation, and
+/// their machine codes, where the service gave them, under "codes".
 /// Only error answers are rewritten; gRPC calls are left alone.
 /// </summary>
 public sealed class RestProblems(RequestDelegate next)
@@ -76,6 +77,7 @@ public sealed class RestProblems(RequestDelegate next)
             ["grpcStatus"] = name,
         };
         var errors = new JsonObject();
+        var codes = new JsonObject();
         foreach (var detail in status?["details"]?.AsArray() ?? [])
         {
             if (detail?["@type"]?.GetValue<string>() != BadRequestType)
@@ -86,14 +88,10 @@ public sealed class RestProblems(RequestDelegate next)
             foreach (var violation in detail["fieldViolations"]?.AsArray() ?? [])
             {
                 var field = JsonName(violation?["field"]?.GetValue<string>() ?? "");
-                var description = violation?["description"]?.GetValue<string>() ?? "";
-                if (errors[field] is JsonArray list)
+                Append(errors, field, violation?["description"]?.GetValue<string>() ?? "");
+                if (violation?["reason"]?.GetValue<string>() is { Length: > 0 } reason)
                 {
-                    list.Add(description);
-                }
-                else
-                {
-                    errors[field] = new JsonArray(description);
+                    Append(codes, field, reason);
                 }
             }
         }
@@ -103,6 +101,11 @@ public sealed class RestProblems(RequestDelegate next)
             problem["errors"] = errors;
         }
 
+        if (codes.Count > 0)
+        {
+            problem["codes"] = codes;
+        }
+
         context.Response.StatusCode = http;
         context.Response.ContentType = "application/problem+json";
         context.Response.ContentLength = null;
@@ -110,6 +113,18 @@ public sealed class RestProblems(RequestDelegate next)
     }
 
     /// <summary>display_name → displayName; nested paths keep their dots (address.postal_code → address.postalCode).</summary>
+    private static void Append(JsonObject target, string field, string value)
+    {
+        if (target[field] is JsonArray list)
+        {
+            list.Add(value);
+        }
+        else
+        {
+            target[field] = new JsonArray(value);
+        }
+    }
+
     public static string JsonName(string protoPath) =>
         string.Join('.', protoPath.Split('.').Select(segment =>
         {

@@ -1,5 +1,8 @@
+using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
+using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EfaPlatform.Forms;
@@ -15,12 +18,36 @@ public static partial class Commands
         }
 
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        await SqlMigrator.ApplyAsync(dataSource, SqlMigration.FromEmbeddedResources(typeof(Commands).Assembly, "Migrations"));
+        await SqlMigrator.ApplyAsync(dataSource, [.. MessagingSchema.Migrations, .. SqlMigration.FromEmbeddedResources(typeof(Commands).Assembly, "Migrations")]);
         var catalog = app.Configuration["Forms:CatalogFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "Catalog");
         var published = await CatalogPublisher.PublishAsync(catalog, app.Services.GetRequiredService<DefinitionStore>(), CancellationToken.None);
         LogPublished(app.Logger, published.Count, string.Join(", ", published));
+        await SeedActivationsAsync(app);
         return 0;
     }
+
+    private static async Task SeedActivationsAsync(WebApplication app)
+    {
+        var seed = app.Services.GetRequiredService<IOptions<FormsOptions>>().Value.Seed;
+        if (seed.TenantId is not { } tenantId)
+        {
+            return;
+        }
+
+        var activations = app.Services.GetRequiredService<ActivationStore>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var published in await app.Services.GetRequiredService<DefinitionStore>().ListLatestAsync(CancellationToken.None))
+        {
+            await activations.AddIfMissingAsync(
+                new StoredActivation(tenantId, published.Definition.Id, null, ["de", "en", "fr"], seed.ContactEmail, "", today, null, seed.ReferencePrefix),
+                CancellationToken.None);
+        }
+
+        LogSeeded(app.Logger, tenantId);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Catalog services activated for development tenant {TenantId} where they were not yet")]
+    private static partial void LogSeeded(ILogger logger, Guid tenantId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} new online-service versions: {Versions}")]
     private static partial void LogPublished(ILogger logger, int count, string versions);

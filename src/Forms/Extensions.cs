@@ -1,5 +1,9 @@
+using EfaPlatform.Contracts.Events.V1;
+using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
+using EfaPlatform.Forms.Submissions;
+using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 
@@ -17,8 +21,20 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FormValidator>();
         builder.Services.AddSingleton<DefinitionStore>();
+        builder.Services.AddSingleton<ActivationStore>();
+        builder.Services.AddSingleton<SubmissionStore>();
+        builder.Services.AddSingleton<IAttachmentDirectory, NoDocumentsService>();
+        builder.AddSubmissionEvents();
         return builder;
     }
+
+    /// <summary>Forms publishes submission events and follows payment and routing to move a submission's status.</summary>
+    private static void AddSubmissionEvents(this IHostApplicationBuilder builder) =>
+        builder.AddKafkaEventBus()
+            .AddSubscription<PaymentSucceeded, SubmissionEventHandlers>()
+            .AddSubscription<PaymentFailed, SubmissionEventHandlers>()
+            .AddSubscription<SubmissionDelivered, SubmissionEventHandlers>()
+            .AddSubscription<SubmissionDecided, SubmissionEventHandlers>();
 
     public static WebApplication MapFormsEndpoints(this WebApplication app)
     {
@@ -26,7 +42,8 @@ public static class Extensions
         app.UseAuthorization();
         app.MapGrpcService<DefinitionsService>();
         app.MapGrpcService<Drafts.DraftsService>();
-        app.MapGrpcService<Activations.ActivationsService>();
+        app.MapGrpcService<ActivationsService>();
+        app.MapGrpcService<Submissions.SubmissionsService>();
         app.MapGrpcReflectionService();
         return app;
     }

@@ -10,4 +10,16 @@ public sealed class FormsOptions
 
     /// <summary>Largest answers document accepted, in bytes of JSON.</summary>
     public int MaxAnswersBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Development only: a tenant for which the migration step activates every catalog service it has not activated yet.</summary>
+    public FormsSeedOptions Seed { get; set; } = new();
+}
+
+public sealed class FormsSeedOptions
+{
+    public Guid? TenantId { get; set; }
+
+    public string ReferencePrefix { get; set; } = "EFA";
+
+    public string ContactEmail { get; set; } = "buergerservice@example.de";
 }

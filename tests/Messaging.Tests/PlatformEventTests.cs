@@ -13,6 +13,7 @@ public sealed class PlatformEventTests
         { EventType.Of<PaymentSucceeded>().Name, "payment", "de.efa.payment.payment.succeeded.v1" },
         { EventType.Of<PaymentFailed>().Name, "payment", "de.efa.payment.payment.failed.v1" },
         { EventType.Of<SubmissionDelivered>().Name, "routing", "de.efa.routing.submission.delivered.v1" },
+        { EventType.Of<SubmissionDecided>().Name, "routing", "de.efa.routing.submission.decided.v1" },
     };
 
     [Theory]

@@ -6,14 +6,14 @@ using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using Npgsql;
 
 namespace EfaPlatform.Forms.Activations;
 
 /// <summary>EfA in practice: a municipality offers a service defined once, with its own fee, languages, contact and dates.</summary>
-public sealed class ActivationsService(NpgsqlDataSource dataSource, DefinitionStore definitions, TimeProvider clock)
+public sealed class ActivationsService(ActivationStore store, DefinitionStore definitions, TimeProvider clock)
     : Contracts.Forms.V1.ActivationsService.ActivationsServiceBase
 {
+    public const string DefaultReferencePrefix = "EFA";
     private static readonly string[] OfferedLanguages = ["de", "en", "fr"];
 
     [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.TenantAdmin + "," + EfaClaims.PlatformAdmin)]
@@ -54,6 +54,12 @@ public sealed class ActivationsService(NpgsqlDataSource dataSource, DefinitionSt
             errors.Add("active_until", "must not be before active_from");
         }
 
+        var prefix = request.ReferencePrefix.Length == 0 ? DefaultReferencePrefix : request.ReferencePrefix;
+        if (prefix.Length is < 2 or > 5 || !prefix.All(char.IsAsciiLetterUpper))
+        {
+            errors.Add("reference_prefix", "must be 2 to 5 capital letters A-Z");
+        }
+
         errors.ThrowIfAny();
         if (!context.GetHttpContext().User.CanActForTenant(tenantId.ToString()))
         {
@@ -61,25 +67,11 @@ public sealed class ActivationsService(NpgsqlDataSource dataSource, DefinitionSt
         }
 
         var published = await definitions.GetAsync(request.ServiceId, 0, context.CancellationToken) ?? throw FieldErrors.NotFound($"The online service '{request.ServiceId}'");
-        await using var upsert = dataSource.CreateCommand("""
-            insert into activations (tenant_id, service_id, fee_amount_cents, languages, contact_email, note, active_from, active_until)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
-            on conflict (tenant_id, service_id) do update set fee_amount_cents = excluded.fee_amount_cents, languages = excluded.languages,
-                contact_email = excluded.contact_email, note = excluded.note, active_from = excluded.active_from,
-                active_until = excluded.active_until, updated_at = now()
-            """);
-        upsert.Parameters.AddWithValue(tenantId);
-        upsert.Parameters.AddWithValue(request.ServiceId);
-        upsert.Parameters.AddWithValue(request.HasFeeAmountCents ? request.FeeAmountCents : DBNull.Value);
-        upsert.Parameters.AddWithValue(languages.ToArray());
-        upsert.Parameters.AddWithValue(request.ContactEmail);
-        upsert.Parameters.AddWithValue(request.Note);
-        upsert.Parameters.AddWithValue(from);
-        upsert.Parameters.AddWithValue(until is { } end ? end : DBNull.Value);
-        await upsert.ExecuteNonQueryAsync(context.CancellationToken);
-        return ToProto(tenantId, published.Definition, request.HasFeeAmountCents ? request.FeeAmountCents : null, languages, request.ContactEmail, request.Note, from, until, "de");
+        var activation = new StoredActivation(tenantId, published.Definition.Id, request.HasFeeAmountCents ? request.FeeAmountCents : null,
+            [.. languages], request.ContactEmail, request.Note, from, until, prefix);
+        await store.SaveAsync(activation, context.CancellationToken);
+        return ToProto(activation, published.Definition, "de");
     }
-
     [AllowAnonymous]
     public override async Task<ListActivatedServicesResponse> ListActivatedServices(ListActivatedServicesRequest request, ServerCallContext context)
     {
@@ -89,28 +81,13 @@ public sealed class ActivationsService(NpgsqlDataSource dataSource, DefinitionSt
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        await using var select = dataSource.CreateCommand("""
-            select service_id, fee_amount_cents, languages, contact_email, note, active_from, active_until from activations
-            where tenant_id = $1 and active_from <= $2 and (active_until is null or active_until >= $2) order by service_id
-            """);
-        select.Parameters.AddWithValue(tenantId);
-        select.Parameters.AddWithValue(today);
-        var rows = new List<(string Service, long? Fee, string[] Languages, string Contact, string Note, DateOnly From, DateOnly? Until)>();
-        await using (var reader = await select.ExecuteReaderAsync(context.CancellationToken))
-        {
-            while (await reader.ReadAsync(context.CancellationToken))
-            {
-                rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetFieldValue<string[]>(2), reader.GetString(3),
-                    reader.GetString(4), reader.GetFieldValue<DateOnly>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6)));
-            }
-        }
-
+        var rows = await store.ListActiveAsync(tenantId, today, null, context.CancellationToken);
         var response = new ListActivatedServicesResponse();
         foreach (var row in rows)
         {
-            if (await definitions.GetAsync(row.Service, 0, context.CancellationToken) is { } published)
+            if (await definitions.GetAsync(row.ServiceId, 0, context.CancellationToken) is { } published)
             {
-                response.Services.Add(ToProto(tenantId, published.Definition, row.Fee, row.Languages, row.Contact, row.Note, row.From, row.Until, request.Language));
+                response.Services.Add(ToProto(row, published.Definition, request.Language));
             }
         }
 
@@ -133,21 +110,21 @@ public sealed class ActivationsService(NpgsqlDataSource dataSource, DefinitionSt
         return null;
     }
 
-    private static Activation ToProto(
-        Guid tenantId, OnlineServiceDefinition definition, long? fee, IEnumerable<string> languages, string contact, string note, DateOnly from, DateOnly? until, string language)
+    private static Activation ToProto(StoredActivation stored, OnlineServiceDefinition definition, string language)
     {
         var activation = new Activation
         {
-            TenantId = tenantId.ToString(),
+            TenantId = stored.TenantId.ToString(),
             ServiceId = definition.Id,
             Title = definition.Title.In(language),
-            FeeAmountCents = fee ?? definition.Fee.AmountCents,
-            ContactEmail = contact,
-            Note = note,
-            ActiveFrom = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ActiveUntil = until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            FeeAmountCents = stored.FeeAmountCents ?? definition.Fee.AmountCents,
+            ContactEmail = stored.ContactEmail,
+            Note = stored.Note,
+            ActiveFrom = stored.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ActiveUntil = stored.Until?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+            ReferencePrefix = stored.ReferencePrefix,
         };
-        activation.Languages.AddRange(languages);
+        activation.Languages.AddRange(stored.Languages);
         return activation;
     }
 }

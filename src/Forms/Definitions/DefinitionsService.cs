@@ -4,15 +4,19 @@ using EfaPlatform.Forms.Schemas;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Authorization;
 
 namespace EfaPlatform.Forms.Definitions;
 
-/// <summary>The published catalog and the answer check. Public: citizens look at services before they sign in.</summary>
-[AllowAnonymous]
+/// <summary>The published catalog and the answer check, public (citizens look at services before they sign in); publishing needs platform-admin.</summary>
 public sealed class DefinitionsService(DefinitionStore store, FormValidator validator, Microsoft.Extensions.Options.IOptions<FormsOptions> options)
     : Contracts.Forms.V1.DefinitionsService.DefinitionsServiceBase
 {
+    private const int MaxManifestCharacters = 1024 * 1024;
+
+    [AllowAnonymous]
     public override async Task<ListServiceDefinitionsResponse> ListServiceDefinitions(ListServiceDefinitionsRequest request, ServerCallContext context)
     {
         var response = new ListServiceDefinitionsResponse();
@@ -24,9 +28,11 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
         return response;
     }
 
+    [AllowAnonymous]
     public override async Task<ServiceDefinition> GetServiceDefinition(GetServiceDefinitionRequest request, ServerCallContext context) =>
         ToProto(await FindAsync(request.ServiceId, request.Version, context), request.Language);
 
+    [AllowAnonymous]
     public override async Task<ValidateAnswersResponse> ValidateAnswers(ValidateAnswersRequest request, ServerCallContext context)
     {
         var published = await FindAsync(request.ServiceId, request.Version, context);
@@ -50,6 +56,36 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
         response.Errors.AddRange(errors.Select(e => new AnswerError { Path = e.Path, Code = e.Code, Message = e.Message }));
         response.Valid = response.Errors.Count == 0;
         return response;
+    }
+
+    /// <summary>Problems are reported per location, with the manifest's JSON path ("manifest $.form.elements[2].type") as the field.</summary>
+    [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin)]
+    public override async Task<ServiceDefinition> PublishServiceDefinition(PublishServiceDefinitionRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        if (request.Manifest.Length is 0 or > MaxManifestCharacters)
+        {
+            errors.Add("manifest", $"must be a manifest of 1 to {MaxManifestCharacters} characters");
+            errors.ThrowIfAny();
+        }
+
+        var (definition, problems) = ManifestReader.Read("manifest", request.Manifest);
+        foreach (var problem in problems)
+        {
+            errors.Add(problem.Location, problem.Message);
+        }
+
+        errors.ThrowIfAny();
+        try
+        {
+            await store.PublishAsync(definition!, request.Manifest, context.CancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+
+        return ToProto(await FindAsync(definition!.Id, definition.Version, context), "de");
     }
 
     private async Task<PublishedDefinition> FindAsync(string serviceId, int version, ServerCallContext context) =>

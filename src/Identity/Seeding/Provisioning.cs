@@ -31,6 +31,9 @@ public sealed class DevelopmentSeedOptions
 
     public string ClientId { get; set; } = "heidelberg-fachverfahren";
 
+    /// <summary>Id of the development tenant when it is created, so that other services' seeds can name it.</summary>
+    public Guid? TenantId { get; set; }
+
     public string ClientSecret { get; set; } = "";
 }
 
@@ -97,7 +100,7 @@ public static partial class Provisioning
         {
             tenant = new Tenant
             {
-                Id = Guid.CreateVersion7(), Slug = DevelopmentTenantSlug, DisplayName = "Stadt Heidelberg (Entwicklung)",
+                Id = seed.TenantId ?? Guid.CreateVersion7(), Slug = DevelopmentTenantSlug, DisplayName = "Stadt Heidelberg (Entwicklung)",
                 Ars = "082210000000", ContactEmail = "buergerservice@heidelberg.example", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
             };
             db.Tenants.Add(tenant);

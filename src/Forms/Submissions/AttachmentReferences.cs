@@ -1,0 +1,52 @@
+using System.Text.Json;
+using EfaPlatform.Forms.Schemas;
+
+namespace EfaPlatform.Forms.Submissions;
+
+/// <summary>A document an answer refers to.</summary>
+public sealed record AttachmentReference(string FieldPath, Guid DocumentId);
+
+public static class AttachmentReferences
+{
+    /// <summary>Every attachment answer of already validated answers, with its path ("persons[1].passport").</summary>
+    public static IReadOnlyList<AttachmentReference> Collect(FormSchema schema, JsonElement answers)
+    {
+        var found = new List<AttachmentReference>();
+        Walk(schema.Elements, answers, "", found);
+        return found;
+    }
+
+    private static void Walk(IReadOnlyList<FormElement> elements, JsonElement scope, string prefix, List<AttachmentReference> found)
+    {
+        if (scope.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var element in elements)
+        {
+            if (!scope.TryGetProperty(element.Id, out var answer))
+            {
+                continue;
+            }
+
+            var path = prefix + element.Id;
+            if (element.Type == FieldType.Attachment && answer.ValueKind == JsonValueKind.String && Guid.TryParse(answer.GetString(), out var documentId))
+            {
+                found.Add(new AttachmentReference(path, documentId));
+            }
+            else if (element.Type == FieldType.Group && element.Repeatable && answer.ValueKind == JsonValueKind.Array)
+            {
+                var index = 0;
+                foreach (var item in answer.EnumerateArray())
+                {
+                    Walk(element.Elements, item, $"{path}[{index++}].", found);
+                }
+            }
+            else if (element.Type == FieldType.Group)
+            {
+                Walk(element.Elements, answer, path + ".", found);
+            }
+        }
+    }
+}

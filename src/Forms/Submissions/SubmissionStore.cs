@@ -1,0 +1,225 @@
+using EfaPlatform.Contracts.Events.V1;
+using EfaPlatform.Messaging.Outbox;
+using Google.Protobuf.WellKnownTypes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EfaPlatform.Forms.Submissions;
+
+/// <summary>Submissions in PostgreSQL. Every status change and the event announcing it commit together.</summary>
+public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox outbox, TimeProvider clock)
+{
+    private const string Columns = "id, tenant_id, citizen_id, service_id, service_version, reference, status, fee_amount_cents, language, submitted_at";
+
+    /// <returns>The submission, and whether it is new (false: the citizen used this idempotency key before).</returns>
+    public async Task<(StoredSubmission Submission, bool Created)> CreateAsync(NewSubmission submission, CancellationToken cancellationToken)
+    {
+        if (await FindByIdempotencyKeyAsync(submission.CitizenId, submission.IdempotencyKey, cancellationToken) is { } earlier)
+        {
+            return (earlier, false);
+        }
+
+        var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var reference = await NextReferenceAsync(transaction, submission.TenantId, submission.ReferencePrefix, now.Year, cancellationToken);
+            var status = submission.FeeAmountCents > 0 ? SubmissionStatus.PaymentPending : SubmissionStatus.Submitted;
+            await ExecuteAsync(transaction, $"""
+                insert into submissions ({Columns}, answers, idempotency_key, updated_at)
+                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10)
+                """, cancellationToken,
+                id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, reference, status,
+                submission.FeeAmountCents, submission.Language, now, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = submission.AnswersJson },
+                submission.IdempotencyKey);
+            foreach (var attachment in submission.Attachments)
+            {
+                await ExecuteAsync(transaction, "insert into submission_attachments (submission_id, field_path, document_id) values ($1, $2, $3)",
+                    cancellationToken, id, attachment.FieldPath, attachment.DocumentId);
+            }
+
+            await AppendHistoryAsync(transaction, id, 0, SubmissionStatus.Submitted, "", now, cancellationToken);
+            if (status == SubmissionStatus.PaymentPending)
+            {
+                await AppendHistoryAsync(transaction, id, 1, SubmissionStatus.PaymentPending, "", now, cancellationToken);
+            }
+
+            await outbox.AddAsync(transaction, new SubmissionSubmitted
+            {
+                SubmissionId = id.ToString(), TenantId = submission.TenantId.ToString(), ServiceId = submission.ServiceId,
+                ServiceVersion = submission.ServiceVersion, LeikaKey = submission.LeikaKey, Reference = reference,
+                FeeAmountCents = submission.FeeAmountCents, SubmittedAt = Timestamp.FromDateTimeOffset(now),
+            }, id.ToString(), cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "submissions_citizen_id_idempotency_key_key")
+        {
+            // The same key raced in from a second request; the first one's submission is the answer.
+            await transaction.RollbackAsync(CancellationToken.None);
+            return (await FindByIdempotencyKeyAsync(submission.CitizenId, submission.IdempotencyKey, cancellationToken)
+                    ?? throw new InvalidOperationException("The submission that holds the idempotency key vanished."), false);
+        }
+
+        return (await GetAsync(id, cancellationToken) ?? throw new InvalidOperationException("A committed submission is missing."), true);
+    }
+
+    /// <summary>One submission with answers, attachments and history; null when there is none with this id.</summary>
+    public async Task<StoredSubmission?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        StoredSubmission? submission;
+        await using (var select = new NpgsqlCommand($"select {Columns}, answers::text from submissions where id = $1", connection))
+        {
+            select.Parameters.AddWithValue(id);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            submission = await reader.ReadAsync(cancellationToken) ? Read(reader) with { AnswersJson = reader.GetString(10) } : null;
+        }
+
+        if (submission is null)
+        {
+            return null;
+        }
+
+        var attachments = new List<AttachmentReference>();
+        await using (var select = new NpgsqlCommand("select field_path, document_id from submission_attachments where submission_id = $1 order by field_path", connection))
+        {
+            select.Parameters.AddWithValue(id);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                attachments.Add(new AttachmentReference(reader.GetString(0), reader.GetGuid(1)));
+            }
+        }
+
+        var history = new List<StatusEntry>();
+        await using (var select = new NpgsqlCommand("select status, changed_at, reason from submission_history where submission_id = $1 order by position", connection))
+        {
+            select.Parameters.AddWithValue(id);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                history.Add(new StatusEntry(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2)));
+            }
+        }
+
+        return submission with { Attachments = attachments, History = history };
+    }
+
+    /// <summary>Newest first, after <paramref name="after"/>; one more than asked for tells whether there is a next page.</summary>
+    public async Task<IReadOnlyList<StoredSubmission>> ListAsync(SubmissionFilter filter, int limit, PageToken? after, CancellationToken cancellationToken)
+    {
+        await using var select = dataSource.CreateCommand($"""
+            select {Columns} from submissions
+            where ($1::uuid is null or tenant_id = $1) and ($2::text is null or citizen_id = $2)
+              and ($3::text is null or status = $3) and ($4::text is null or service_id = $4)
+              and ($5::timestamptz is null or submitted_at >= $5) and ($6::timestamptz is null or submitted_at < $6)
+              and ($7::timestamptz is null or (submitted_at, id) < ($7, $8::uuid))
+            order by submitted_at desc, id desc limit $9
+            """);
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)filter.TenantId ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)filter.CitizenId ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)filter.Status ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)filter.ServiceId ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)filter.SubmittedFrom ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)filter.SubmittedBefore ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)after?.SubmittedAt ?? DBNull.Value });
+        select.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)after?.Id ?? DBNull.Value });
+        select.Parameters.AddWithValue(limit);
+        var submissions = new List<StoredSubmission>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            submissions.Add(Read(reader));
+        }
+
+        return submissions;
+    }
+
+    /// <summary>
+    /// Moves a submission to <paramref name="next"/> inside <paramref name="transaction"/> when its life allows it
+    /// (<see cref="SubmissionStatus.CanMove"/>). <paramref name="next"/> equal to the current status records a note
+    /// in the history (for example a failed payment) without moving.
+    /// </summary>
+    /// <returns>The submission before the change, or null when it does not exist or cannot move.</returns>
+    public async Task<StoredSubmission?> MoveAsync(
+        NpgsqlTransaction transaction, Guid id, string next, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        StoredSubmission? current;
+        await using (var select = new NpgsqlCommand($"select {Columns} from submissions where id = $1 for update", transaction.Connection, transaction))
+        {
+            select.Parameters.AddWithValue(id);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            current = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }
+
+        if (current is null || !(current.Status == next ? reason.Length > 0 : SubmissionStatus.CanMove(current.Status, next)))
+        {
+            return null;
+        }
+
+        await ExecuteAsync(transaction, "update submissions set status = $2, updated_at = $3 where id = $1", cancellationToken, id, next, clock.GetUtcNow());
+        await using var position = new NpgsqlCommand("select count(*)::int from submission_history where submission_id = $1", transaction.Connection, transaction);
+        position.Parameters.AddWithValue(id);
+        await AppendHistoryAsync(transaction, id, (int)(await position.ExecuteScalarAsync(cancellationToken))!, next, reason, at, cancellationToken);
+        return current;
+    }
+
+    /// <summary>As the other overload, in a transaction of its own that also runs <paramref name="alsoInTransaction"/> when the submission moves.</summary>
+    public async Task<StoredSubmission?> MoveAsync(
+        Guid id, string next, string reason, DateTimeOffset at, Func<NpgsqlTransaction, Task> alsoInTransaction, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var before = await MoveAsync(transaction, id, next, reason, at, cancellationToken);
+        if (before is not null)
+        {
+            await alsoInTransaction(transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return before;
+    }
+
+    private async Task<StoredSubmission?> FindByIdempotencyKeyAsync(string citizenId, string key, CancellationToken cancellationToken)
+    {
+        await using var select = dataSource.CreateCommand("select id from submissions where citizen_id = $1 and idempotency_key = $2");
+        select.Parameters.AddWithValue(citizenId);
+        select.Parameters.AddWithValue(key);
+        return await select.ExecuteScalarAsync(cancellationToken) is Guid id ? await GetAsync(id, cancellationToken) : null;
+    }
+
+    private static async Task<string> NextReferenceAsync(NpgsqlTransaction transaction, Guid tenantId, string prefix, int year, CancellationToken cancellationToken)
+    {
+        await using var next = new NpgsqlCommand("""
+            insert into reference_counters (tenant_id, year, last_number) values ($1, $2, 1)
+            on conflict (tenant_id, year) do update set last_number = reference_counters.last_number + 1
+            returning last_number
+            """, transaction.Connection, transaction);
+        next.Parameters.AddWithValue(tenantId);
+        next.Parameters.AddWithValue(year);
+        var number = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+        return $"{prefix}-{year}-{number:D6}";
+    }
+
+    private static Task AppendHistoryAsync(
+        NpgsqlTransaction transaction, Guid id, int position, string status, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ExecuteAsync(transaction, "insert into submission_history (submission_id, position, status, reason, changed_at) values ($1, $2, $3, $4, $5)",
+            cancellationToken, id, position, status, reason, at);
+
+    private static async Task ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static StoredSubmission Read(NpgsqlDataReader reader) => new(
+        reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetString(5),
+        reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reader.GetFieldValue<DateTimeOffset>(9));
+}

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text.Json;
+using EfaPlatform.Contracts.Events.V1;
+using EfaPlatform.Contracts.Forms.V1;
+using EfaPlatform.Forms.Activations;
+using EfaPlatform.Forms.Definitions;
+using EfaPlatform.Forms.Schemas;
+using EfaPlatform.Messaging.Outbox;
+using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Auth;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace EfaPlatform.Forms.Submissions;
+
+/// <summary>
+/// Submit, read, list and withdraw. A submission is visible to its citizen and to the caseworkers and tenant-admins of
+/// its municipality; to anyone else it does not exist (NOT_FOUND, so that ids reveal nothing).
+/// </summary>
+public sealed partial class SubmissionsService(
+    SubmissionStore store,
+    DefinitionStore definitions,
+    ActivationStore activations,
+    IAttachmentDirectory attachments,
+    FormValidator validator,
+    EventOutbox outbox,
+    IOptions<FormsOptions> options,
+    TimeProvider clock,
+    ILogger<SubmissionsService> logger)
+    : Contracts.Forms.V1.SubmissionsService.SubmissionsServiceBase
+{
+    private const string Applicants = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation;
+    private const string Staff = EfaPolicies.RolePrefix + EfaClaims.Caseworker + "," + EfaClaims.TenantAdmin;
+    private const int DefaultPageSize = 20;
+    private const int MaxPageSize = 100;
+    private static readonly string[] Languages = ["de", "en", "fr"];
+
+    [Authorize(Policy = Applicants)]
+    public override async Task<Submission> SubmitForm(SubmitFormRequest request, ServerCallContext context)
+    {
+        var user = context.GetHttpContext().User;
+        var citizen = user.SubjectId()!;
+        var key = context.RequestHeaders.GetValue(IdempotencyInterceptor.MetadataKey);
+        var language = request.Language.Length == 0 ? "de" : request.Language;
+        var answersJson = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
+
+        var errors = new FieldErrors();
+        if (string.IsNullOrEmpty(key))
+        {
+            errors.Add("idempotency_key", "is required: send an Idempotency-Key header (REST) or idempotency-key metadata (gRPC), the same on every retry");
+        }
+
+        if (!Guid.TryParse(request.TenantId, out var tenantId))
+        {
+            errors.Add("tenant_id", "must be a tenant id");
+        }
+
+        if (!Languages.Contains(language))
+        {
+            errors.Add("language", "must be de, en or fr");
+        }
+
+        if (answersJson.Length > options.Value.MaxAnswersBytes)
+        {
+            errors.Add("answers", $"must have at most {options.Value.MaxAnswersBytes} bytes");
+        }
+
+        errors.ThrowIfAny();
+        var published = await definitions.GetAsync(request.ServiceId, request.Version, context.CancellationToken)
+            ?? throw FieldErrors.NotFound($"The online service '{request.ServiceId}'{(request.Version > 0 ? $" version {request.Version}" : "")}");
+        var definition = published.Definition;
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var activation = (await activations.ListActiveAsync(tenantId, today, definition.Id, context.CancellationToken)).SingleOrDefault()
+            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"This municipality does not offer '{definition.Id}' today."));
+
+        var required = (TrustLevel)(int)definition.MinimumTrustLevel + 1;
+        if ((user.TrustLevelOf() ?? TrustLevel.Low) < required)
+        {
+            throw FieldErrors.Denied(
+                $"'{definition.Id}' needs trust level {required.Name()}; you signed in with {(user.TrustLevelOf() ?? TrustLevel.Low).Name()}. Sign in again with the online ID card (eID).");
+        }
+
+        using var answers = JsonDocument.Parse(answersJson);
+        foreach (var error in validator.Validate(definition.Form, answers.RootElement, ValidationMode.Submission, language))
+        {
+            errors.Add("answers." + error.Path, error.Message, error.Code);
+        }
+
+        errors.ThrowIfAny();
+        var references = AttachmentReferences.Collect(definition.Form, answers.RootElement);
+        foreach (var foreign in await attachments.FindForeignAsync(citizen, references, context.CancellationToken))
+        {
+            errors.Add("answers." + foreign.FieldPath, "names no document of yours", "attachmentUnknown");
+        }
+
+        errors.ThrowIfAny();
+        var (submission, created) = await store.CreateAsync(new NewSubmission(
+            tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
+            Fee(definition, activation, answers.RootElement), language, key!), context.CancellationToken);
+        if (created)
+        {
+            LogSubmitted(logger, submission.Reference, submission.Id, definition.Id, tenantId);
+        }
+
+        return ToProto(submission, definition, language);
+    }
+
+    [Authorize]
+    public override async Task<Submission> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
+    {
+        var submission = await FindVisibleAsync(request.SubmissionId, context);
+        return ToProto(submission, await DefinitionOfAsync(submission, context), request.Language);
+    }
+
+    [Authorize(Policy = Applicants)]
+    public override async Task<ListSubmissionsResponse> ListMySubmissions(ListMySubmissionsRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        var (size, after) = Paging(request.PageSize, request.PageToken, errors);
+        errors.ThrowIfAny();
+        return await PageAsync(new SubmissionFilter(CitizenId: context.GetHttpContext().User.SubjectId()), size, after, request.Language, context);
+    }
+
+    [Authorize(Policy = Staff)]
+    public override async Task<ListSubmissionsResponse> ListTenantSubmissions(ListTenantSubmissionsRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        if (!Guid.TryParse(request.TenantId, out var tenantId))
+        {
+            errors.Add("tenant_id", "must be a tenant id");
+        }
+
+        if (request.Status.Length > 0 && !SubmissionStatus.All.Contains(request.Status))
+        {
+            errors.Add("status", $"must be one of {string.Join(", ", SubmissionStatus.All)}");
+        }
+
+        var from = Day(request.SubmittedFrom, "submitted_from", errors);
+        var until = Day(request.SubmittedUntil, "submitted_until", errors);
+        var (size, after) = Paging(request.PageSize, request.PageToken, errors);
+        errors.ThrowIfAny();
+        if (!string.Equals(context.GetHttpContext().User.TenantId(), tenantId.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw FieldErrors.Denied("You may read only your own municipality's submissions.");
+        }
+
+        var filter = new SubmissionFilter(tenantId, null, NullIfEmpty(request.Status), NullIfEmpty(request.ServiceId),
+            from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), until?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        return await PageAsync(filter, size, after, request.Language, context);
+    }
+
+    [Authorize(Policy = Applicants)]
+    public override async Task<Submission> WithdrawSubmission(WithdrawSubmissionRequest request, ServerCallContext context)
+    {
+        var submission = await FindVisibleAsync(request.SubmissionId, context);
+        if (submission.CitizenId != context.GetHttpContext().User.SubjectId())
+        {
+            throw FieldErrors.NotFound("The submission");
+        }
+
+        var now = clock.GetUtcNow();
+        var moved = await store.MoveAsync(submission.Id, SubmissionStatus.Withdrawn, "", now, transaction => outbox.AddAsync(transaction, new SubmissionWithdrawn
+        {
+            SubmissionId = submission.Id.ToString(), TenantId = submission.TenantId.ToString(), WithdrawnAt = Timestamp.FromDateTimeOffset(now),
+        }, submission.Id.ToString(), cancellationToken: context.CancellationToken), context.CancellationToken);
+        if (moved is null)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"Submission {submission.Reference} is {submission.Status.Replace('_', ' ')} and can no longer be withdrawn."));
+        }
+
+        var withdrawn = (await store.GetAsync(submission.Id, context.CancellationToken))!;
+        return ToProto(withdrawn, await DefinitionOfAsync(withdrawn, context), withdrawn.Language);
+    }
+
+    private async Task<StoredSubmission> FindVisibleAsync(string submissionId, ServerCallContext context)
+    {
+        var user = context.GetHttpContext().User;
+        var submission = Guid.TryParse(submissionId, out var id) ? await store.GetAsync(id, context.CancellationToken) : null;
+        var visible = submission is not null
+                      && (submission.CitizenId == user.SubjectId()
+                          || ((user.HasRole(EfaClaims.Caseworker) || user.HasRole(EfaClaims.TenantAdmin))
+                              && string.Equals(user.TenantId(), submission.TenantId.ToString(), StringComparison.OrdinalIgnoreCase)));
+        return visible ? submission! : throw FieldErrors.NotFound("The submission");
+    }
+
+    private async Task<ListSubmissionsResponse> PageAsync(SubmissionFilter filter, int size, PageToken? after, string language, ServerCallContext context)
+    {
+        var found = await store.ListAsync(filter, size + 1, after, context.CancellationToken);
+        var response = new ListSubmissionsResponse();
+        foreach (var submission in found.Take(size))
+        {
+            response.Submissions.Add(ToProto(submission, await DefinitionOfAsync(submission, context), language));
+        }
+
+        if (found.Count > size)
+        {
+            var last = found[size - 1];
+            response.NextPageToken = new PageToken(last.SubmittedAt, last.Id).ToString();
+        }
+
+        return response;
+    }
+
+    private async Task<OnlineServiceDefinition> DefinitionOfAsync(StoredSubmission submission, ServerCallContext context) =>
+        (await definitions.GetAsync(submission.ServiceId, submission.ServiceVersion, context.CancellationToken))?.Definition
+        ?? throw new InvalidOperationException($"Published definition {submission.ServiceId} v{submission.ServiceVersion} is missing.");
+
+    /// <summary>The tenant's fee (or the service's), times the answered quantity for a per-quantity fee.</summary>
+    private static long Fee(OnlineServiceDefinition definition, StoredActivation activation, JsonElement answers)
+    {
+        var amount = activation.FeeAmountCents ?? definition.Fee.AmountCents;
+        if (definition.Fee.Kind == FeeKind.Fixed)
+        {
+            return amount;
+        }
+
+        return definition.Fee.QuantityField is { } field && answers.TryGetProperty(field, out var quantity) && quantity.TryGetInt64(out var units)
+            ? amount * units
+            : amount;
+    }
+
+    private static (int Size, PageToken? After) Paging(int pageSize, string pageToken, FieldErrors errors)
+    {
+        if (pageSize is < 0 or > MaxPageSize)
+        {
+            errors.Add("page_size", $"must be from 1 to {MaxPageSize}");
+        }
+
+        if (!PageToken.TryParse(pageToken, out var after))
+        {
+            errors.Add("page_token", "must be a next_page_token of an earlier page");
+        }
+
+        return (pageSize == 0 ? DefaultPageSize : Math.Clamp(pageSize, 1, MaxPageSize), after);
+    }
+
+    private static DateOnly? Day(string value, string field, FieldErrors errors)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        errors.Add(field, "must be a date YYYY-MM-DD");
+        return null;
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static Submission ToProto(StoredSubmission stored, OnlineServiceDefinition definition, string language)
+    {
+        var submission = new Submission
+        {
+            SubmissionId = stored.Id.ToString(),
+            Reference = stored.Reference,
+            TenantId = stored.TenantId.ToString(),
+            CitizenId = stored.CitizenId,
+            ServiceId = stored.ServiceId,
+            ServiceVersion = stored.ServiceVersion,
+            Title = definition.Title.In(language),
+            Status = stored.Status,
+            FeeAmountCents = stored.FeeAmountCents,
+            SubmittedAt = Timestamp.FromDateTimeOffset(stored.SubmittedAt),
+            Language = stored.Language,
+        };
+        if (stored.AnswersJson is { } answers)
+        {
+            submission.Answers = JsonParser.Default.Parse<Struct>(answers);
+        }
+
+        submission.Attachments.AddRange((stored.Attachments ?? []).Select(a => new Contracts.Forms.V1.AttachmentReference { FieldPath = a.FieldPath, DocumentId = a.DocumentId.ToString() }));
+        submission.History.AddRange((stored.History ?? []).Select(h => new StatusChange { Status = h.Status, ChangedAt = Timestamp.FromDateTimeOffset(h.ChangedAt), Reason = h.Reason }));
+        return submission;
+    }
+
+    // Ids and references only: answers are personal data and never logged.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Reference} ({SubmissionId}) of {ServiceId} received for tenant {TenantId}")]
+    private static partial void LogSubmitted(ILogger logger, string reference, Guid submissionId, string serviceId, Guid tenantId);
+}
