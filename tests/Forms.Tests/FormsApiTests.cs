@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EfaPlatform.AppHost;
 using EfaPlatform.Contracts.Forms.V1;
 using EfaPlatform.TestInfrastructure;
 using Grpc.Net.Client;
@@ -64,6 +65,50 @@ public sealed class FormsApiTests : IAsyncLifetime
         };
         var grpc = await new DefinitionsService.DefinitionsServiceClient(channel).ValidateAnswersAsync(request, deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.Equal("Bitte geben Sie das Kennzeichen wie HD-AB 123 an.", Assert.Single(grpc.Errors).Message);
+    }
+
+    [Fact]
+    public async Task A_citizen_signed_in_with_the_eID_submits_through_the_gateway_and_the_municipality_sees_it()
+    {
+        var gateway = await _platform.EndpointAsync("gateway", "http");
+        using var eid = new OidcClient(gateway);
+        var (signedIn, tokens) = await eid.SignInWithDevelopmentEidAsync("dev-max-mustermann");
+        Assert.Equal(HttpStatusCode.OK, signedIn);
+        var citizen = tokens.GetProperty("access_token").GetString();
+        var key = Guid.NewGuid().ToString();
+        var request = new { tenantId = DevelopmentTenant.Id, serviceId = "fuehrungszeugnis", answers = SampleAnswers.PrivateCertificate("Ehrenamt im Sportverein"), language = "de" };
+
+        var (status, submission) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen, request, key);
+        var (_, repeated) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen, request, key);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var id = submission.GetProperty("submissionId").GetString()!;
+        Assert.Matches($"^HD-{DateTime.UtcNow.Year}-[0-9]{{6}}$", submission.GetProperty("reference").GetString());
+        Assert.Equal(id, repeated.GetProperty("submissionId").GetString());
+        var kafka = (await _platform.EndpointAsync("kafka", "broker-1"))["kafka://".Length..];
+        var events = await KafkaProbe.EventsWithKeyAsync(kafka, "efa.forms", id, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60));
+        Assert.Equal("de.efa.forms.submission.submitted.v1", Assert.Single(events).Type);
+
+        // The development tenant's caseworker finds it; a citizen signed in with a password only (trust level low) may not submit.
+        using var staff = new OidcClient(gateway);
+        var (_, staffTokens) = await staff.SignInAsync("sachbearbeitung@heidelberg.example", _platform.Secret("identity-seed-password"));
+        var (_, listed) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{DevelopmentTenant.Id}/submissions?serviceId=fuehrungszeugnis", staffTokens.GetProperty("access_token").GetString());
+        Assert.Contains(listed.GetProperty("submissions").EnumerateArray(), s => s.GetProperty("submissionId").GetString() == id);
+
+        using var password = new OidcClient(gateway);
+        var (_, lowTokens) = await password.SignInAsync("erika@buerger.example", _platform.Secret("identity-seed-password"));
+        var (refused, problem) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", lowTokens.GetProperty("access_token").GetString(), request, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.Forbidden, refused);
+        Assert.Contains("trust level high", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_development_municipality_offers_all_three_catalog_services()
+    {
+        var (_, offered) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{DevelopmentTenant.Id}/services", token: null);
+
+        Assert.Equal(["anmeldung-wohnung", "bewohnerparkausweis", "fuehrungszeugnis"], offered.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("serviceId").GetString()));
+        Assert.All(offered.GetProperty("services").EnumerateArray(), s => Assert.Equal("HD", s.GetProperty("referencePrefix").GetString()));
     }
 
     public async Task DisposeAsync()

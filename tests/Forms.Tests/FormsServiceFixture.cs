@@ -4,8 +4,8 @@ using EfaPlatform.TestInfrastructure;
 namespace EfaPlatform.Forms.Tests;
 
 /// <summary>
-/// The forms service as a process of its own, called directly: its own database and the shared Redis, tokens from a
-/// test issuer, drafts that expire after a few seconds.
+/// The forms service as a process of its own, called directly: its own database, Redis and the Kafka development
+/// cluster, tokens from a test issuer, drafts that expire after a few seconds.
 /// </summary>
 public sealed class FormsServiceFixture : IAsyncLifetime
 {
@@ -17,16 +17,23 @@ public sealed class FormsServiceFixture : IAsyncLifetime
 
     public string HttpUrl => _forms!.HttpUrl;
 
+    public string DatabaseConnectionString { get; private set; } = "";
+
+    public string KafkaBootstrapServers => _infrastructure.KafkaBootstrapServers;
+
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
         Issuer = await TestIssuer.StartAsync();
+        DatabaseConnectionString = await _infrastructure.CreateDatabaseAsync("forms");
         _forms = new ProjectResource("forms", "src/Forms/EfaPlatform.Forms.csproj")
             .WithHttpEndpoint()
             .WithGrpcEndpoint()
             .WithMigrations()
-            .WithEnvironment("ConnectionStrings__postgres", await _infrastructure.CreateDatabaseAsync("forms"))
+            .WithEnvironment("ConnectionStrings__postgres", DatabaseConnectionString)
             .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
+            .WithEnvironment("ConnectionStrings__kafka", _infrastructure.KafkaBootstrapServers)
+            .WithEnvironment("Messaging__FetchWaitMax", "00:00:00.020")
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)
             .WithEnvironment("Forms__DraftLifetime", DraftLifetime.ToString());
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

@@ -9,9 +9,14 @@ namespace EfaPlatform.TestInfrastructure;
 public static class JsonApi
 {
     public static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(
-        this HttpClient http, HttpMethod method, string path, string? token, object? body = null)
+        this HttpClient http, HttpMethod method, string path, string? token, object? body = null, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.Tokens;
 using OtpNet;
 
-namespace EfaPlatform.Identity.Tests;
+namespace EfaPlatform.TestInfrastructure;
 
 /// <summary>
 /// What a municipality's system or a web front end does over plain HTTP against the gateway: the client credentials
@@ -56,22 +56,32 @@ public sealed partial class OidcClient(string gatewayUrl) : IDisposable
         });
 
     /// <summary>Signs in through the pages and redeems the code; the result is the token response.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> SignInAsync(string email, string password, string? totpSecret = null, string scope = "openid offline_access efa.identity")
+    public Task<(HttpStatusCode Status, JsonElement Body)> SignInAsync(string email, string password, string? totpSecret = null, string scope = "openid offline_access efa.identity") =>
+        AuthorizeAsync(scope, async login =>
+        {
+            var afterLogin = await PostFormAsync(login, new() { ["Email"] = email, ["Password"] = password });
+            if (afterLogin.StartsWith("/account/totp", StringComparison.Ordinal))
+            {
+                var code = new Totp(Base32Encoding.ToBytes(totpSecret ?? throw new InvalidOperationException("TOTP asked for but no secret given."))).ComputeTotp();
+                afterLogin = await PostFormAsync(afterLogin, new() { ["Code"] = code });
+            }
+
+            return afterLogin;
+        });
+
+    /// <summary>Signs in as a test person of the development eID (trust level high) and redeems the code.</summary>
+    public Task<(HttpStatusCode Status, JsonElement Body)> SignInWithDevelopmentEidAsync(string pseudonym, string scope = "openid efa.identity") =>
+        AuthorizeAsync(scope, login => PostFormAsync(login.Replace("/account/login", "/account/eid", StringComparison.Ordinal), new() { ["Pseudonym"] = pseudonym }));
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> AuthorizeAsync(string scope, Func<string, Task<string>> signIn)
     {
         var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         var challenge = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = $"/connect/authorize?client_id={WebClientId}&response_type=code&scope={Uri.EscapeDataString(scope)}" +
                         $"&redirect_uri={Uri.EscapeDataString(RedirectUri)}&code_challenge={challenge}&code_challenge_method=S256&state=s1";
 
-        var location = await FollowToAsync(authorize, "/account/login");
-        var afterLogin = await PostFormAsync(location, new() { ["Email"] = email, ["Password"] = password });
-        if (afterLogin.StartsWith("/account/totp", StringComparison.Ordinal))
-        {
-            var code = new Totp(Base32Encoding.ToBytes(totpSecret ?? throw new InvalidOperationException("TOTP asked for but no secret given."))).ComputeTotp();
-            afterLogin = await PostFormAsync(afterLogin, new() { ["Code"] = code });
-        }
-
-        var callback = await FollowToAsync(afterLogin, RedirectUri);
+        var afterSignIn = await signIn(await FollowToAsync(authorize, "/account/login"));
+        var callback = await FollowToAsync(afterSignIn, RedirectUri);
         var authorizationCode = CodeParameter().Match(callback).Groups[1].Value;
         return await RedeemAsync(new()
         {

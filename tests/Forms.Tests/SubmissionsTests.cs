@@ -1,0 +1,275 @@
+using System.Net;
+using System.Text.Json;
+using EfaPlatform.Contracts.Events.V1;
+using EfaPlatform.TestInfrastructure;
+using Npgsql;
+
+namespace EfaPlatform.Forms.Tests;
+
+/// <summary>Submissions against the forms process with its real PostgreSQL, Redis and Kafka development cluster.</summary>
+[Collection(FormsServiceCollection.Name)]
+public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
+{
+    private const string Certificate = "fuehrungszeugnis";
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(forms.HttpUrl), Timeout = TimeSpan.FromSeconds(30) };
+
+    private string Citizen(string subject, string acr = "high") => forms.Issuer.Issue(TestIssuer.Person(subject, role: "citizen", acr: acr));
+
+    private string Staff(string tenant, string role = "caseworker") => forms.Issuer.Issue(TestIssuer.Person($"{role}-{tenant}", tenant, role));
+
+    private static string NewId() => Guid.CreateVersion7().ToString();
+
+    /// <summary>A municipality that offers the certificate of good conduct, with its own reference prefix.</summary>
+    private async Task<string> MunicipalityAsync(string prefix = "HD", string service = Certificate)
+    {
+        var tenant = NewId();
+        var (status, body) = await _http.SendAsync(HttpMethod.Put, $"/api/forms/v1/tenants/{tenant}/services/{service}", Staff(tenant, "tenant-admin"),
+            new { contactEmail = "buergerservice@heidelberg.example", referencePrefix = prefix });
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return tenant;
+    }
+
+    private Task<(HttpStatusCode Status, JsonElement Body)> SubmitAsync(string token, string tenant, object answers, string? key = null, string service = Certificate, string language = "de") =>
+        _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", token, new { tenantId = tenant, serviceId = service, answers, language }, key ?? NewId());
+
+    private async Task<long> CountAsync(string sql, object value)
+    {
+        await using var connection = new NpgsqlConnection(forms.DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new NpgsqlParameter { Value = value } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string StatusOf(JsonElement submission) => submission.GetProperty("status").GetString()!;
+
+    private static IEnumerable<string> HistoryOf(JsonElement submission) =>
+        submission.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("status").GetString()!);
+
+    [Fact]
+    public async Task A_valid_submission_is_stored_with_a_readable_reference_and_announced_once()
+    {
+        var tenant = await MunicipalityAsync();
+        var erika = Citizen($"citizen-{NewId()}");
+
+        var (status, submission) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal($"HD-{DateTime.UtcNow.Year}-000001", submission.GetProperty("reference").GetString());
+        Assert.Equal("payment_pending", StatusOf(submission));
+        Assert.Equal(["submitted", "payment_pending"], HistoryOf(submission));
+        Assert.Equal(1300, submission.GetProperty("feeAmountCents").GetInt64());
+        Assert.Equal("Köln", submission.GetProperty("answers").GetProperty("applicant").GetProperty("birthPlace").GetString());
+
+        var id = submission.GetProperty("submissionId").GetString()!;
+        var events = await KafkaProbe.EventsWithKeyAsync(forms.KafkaBootstrapServers, "efa.forms", id, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        var announced = SubmissionSubmitted.Parser.ParseFrom(Assert.Single(events).Payload);
+        Assert.Equal("de.efa.forms.submission.submitted.v1", events[0].Type);
+        Assert.Equal((tenant, Certificate, 1, $"HD-{DateTime.UtcNow.Year}-000001", 1300L), (announced.TenantId, announced.ServiceId, announced.ServiceVersion, announced.Reference, announced.FeeAmountCents));
+
+        var (_, second) = await SubmitAsync(Citizen($"citizen-{NewId()}"), tenant, SampleAnswers.PrivateCertificate());
+        Assert.Equal($"HD-{DateTime.UtcNow.Year}-000002", second.GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public async Task Invalid_answers_change_nothing_and_every_problem_comes_back_with_field_code_and_message()
+    {
+        var tenant = await MunicipalityAsync();
+        var answers = new
+        {
+            certificateKind = "authority", extended = false, purpose = "x",
+            applicant = new { familyName = "Mustermann", givenNames = "Erika", birthDate = "2090-01-01", birthPlace = "Köln", nationality = "XXX" },
+        };
+
+        var (status, problem) = await SubmitAsync(Citizen($"citizen-{NewId()}"), tenant, answers, language: "en");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var codes = problem.GetProperty("codes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value[0].GetString());
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["answers.purpose"] = "minLength", ["answers.authority"] = "required",
+            ["answers.applicant.birthDate"] = "dateInFuture", ["answers.applicant.nationality"] = "option",
+        }, codes);
+        Assert.Equal("The date must not be in the future.", problem.GetProperty("errors").GetProperty("answers.applicant.birthDate")[0].GetString());
+        Assert.Equal(0, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(tenant)));
+        Assert.Equal(0, await CountAsync("select count(*) from reference_counters where tenant_id = $1", Guid.Parse(tenant)));
+    }
+
+    [Fact]
+    public async Task A_repeated_idempotency_key_returns_the_first_submission_and_stores_nothing_new()
+    {
+        var tenant = await MunicipalityAsync();
+        var erika = Citizen($"citizen-{NewId()}");
+        var key = NewId();
+
+        var (_, first) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate(), key);
+        var (status, again) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate(), key);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(first.GetProperty("submissionId").GetString(), again.GetProperty("submissionId").GetString());
+        Assert.Equal(first.GetProperty("reference").GetString(), again.GetProperty("reference").GetString());
+        Assert.Equal(1, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(tenant)));
+        var events = await KafkaProbe.EventsWithKeyAsync(forms.KafkaBootstrapServers, "efa.forms", first.GetProperty("submissionId").GetString()!, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        Assert.Single(events);
+
+        var (withoutKey, problem) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", erika,
+            new { tenantId = tenant, serviceId = Certificate, answers = SampleAnswers.PrivateCertificate() });
+        Assert.Equal(HttpStatusCode.BadRequest, withoutKey);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("idempotencyKey", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Too_low_a_trust_level_an_unoffered_service_and_attachments_before_the_documents_service_are_refused()
+    {
+        var tenant = await MunicipalityAsync();
+
+        var (lowTrust, problem) = await SubmitAsync(Citizen($"citizen-{NewId()}", acr: "substantial"), tenant, SampleAnswers.PrivateCertificate());
+        Assert.Equal(HttpStatusCode.Forbidden, lowTrust);
+        Assert.Contains("needs trust level high", problem.GetProperty("detail").GetString());
+
+        var (unoffered, _) = await SubmitAsync(Citizen($"citizen-{NewId()}"), NewId(), SampleAnswers.PrivateCertificate());
+        Assert.Equal(HttpStatusCode.BadRequest, unoffered);
+
+        var parking = await MunicipalityAsync(service: "bewohnerparkausweis");
+        var (withAttachment, refusal) = await SubmitAsync(Citizen($"citizen-{NewId()}"), parking, new
+        {
+            address = new { street = "Hauptstraße", houseNumber = "12", postalCode = "69117", city = "Heidelberg" },
+            licensePlate = "HD-AB 123", vehicleKind = "pkw", isHolder = true, years = 1, validFrom = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd"),
+            registrationCertificate = "01a20617-89fd-7fd4-97d1-f538613d32b4",
+        }, service: "bewohnerparkausweis");
+        Assert.Equal(HttpStatusCode.BadRequest, withAttachment);
+        Assert.Equal("FAILED_PRECONDITION", refusal.GetProperty("grpcStatus").GetString());
+        Assert.Contains("documents service", refusal.GetProperty("detail").GetString());
+
+        Assert.Equal(0, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(tenant)));
+        Assert.Equal(0, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(parking)));
+    }
+
+    [Fact]
+    public async Task Nobody_but_the_citizen_and_the_municipalitys_staff_sees_a_submission()
+    {
+        var heidelberg = await MunicipalityAsync("HD");
+        var mannheim = await MunicipalityAsync("MA");
+        var erika = Citizen($"citizen-{NewId()}");
+        var max = Citizen($"citizen-{NewId()}");
+        var (_, mine) = await SubmitAsync(erika, heidelberg, SampleAnswers.PrivateCertificate());
+        var (_, elsewhere) = await SubmitAsync(max, mannheim, SampleAnswers.PrivateCertificate());
+        var path = $"/api/forms/v1/submissions/{mine.GetProperty("submissionId").GetString()}";
+
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(HttpMethod.Get, path, erika)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(HttpMethod.Get, path, Staff(heidelberg))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(HttpMethod.Get, path, Staff(heidelberg, "tenant-admin"))).Status);
+
+        // Another citizen, another municipality's staff, an operator: for them it does not exist.
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Get, path, max)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Get, path, Staff(mannheim))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Get, path, Staff(mannheim, "tenant-admin"))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Get, path, forms.Issuer.Issue(TestIssuer.Person("operator", role: "platform-admin")))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Post, path + ":withdraw", max, new { })).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _http.SendAsync(HttpMethod.Get, path, token: null)).Status);
+
+        var (_, maxList) = await _http.SendAsync(HttpMethod.Get, "/api/forms/v1/me/submissions", max);
+        Assert.Equal([elsewhere.GetProperty("submissionId").GetString()], maxList.GetProperty("submissions").EnumerateArray().Select(s => s.GetProperty("submissionId").GetString()));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{heidelberg}/submissions", Staff(mannheim))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{heidelberg}/submissions", erika)).Status);
+        var (_, mannheimList) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{mannheim}/submissions", Staff(mannheim));
+        Assert.Equal(["MA"], mannheimList.GetProperty("submissions").EnumerateArray().Select(s => s.GetProperty("reference").GetString()![..2]));
+        Assert.False(mannheimList.GetProperty("submissions")[0].TryGetProperty("answers", out _), "lists carry no answers");
+    }
+
+    [Fact]
+    public async Task Caseworkers_filter_by_status_service_and_day_and_page_through_newest_first()
+    {
+        var tenant = await MunicipalityAsync();
+        var references = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (_, submission) = await SubmitAsync(Citizen($"citizen-{NewId()}"), tenant, SampleAnswers.PrivateCertificate());
+            references.Add(submission.GetProperty("reference").GetString()!);
+        }
+
+        var caseworker = Staff(tenant);
+        var pages = new List<string>();
+        var token = "";
+        do
+        {
+            var (status, page) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?pageSize=2&pageToken={token}", caseworker);
+            Assert.Equal(HttpStatusCode.OK, status);
+            pages.Add(string.Join(",", page.GetProperty("submissions").EnumerateArray().Select(s => s.GetProperty("reference").GetString()![^1..])));
+            token = page.TryGetProperty("nextPageToken", out var next) ? next.GetString()! : "";
+        }
+        while (token.Length > 0);
+        Assert.Equal(["5,4", "3,2", "1"], pages);
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
+        async Task<int> CountAsync(string query) =>
+            (await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?{query}", caseworker)).Body.GetProperty("submissions").GetArrayLength();
+        Assert.Equal(5, await CountAsync($"status=payment_pending&serviceId={Certificate}&submittedFrom={today}&submittedUntil={today}"));
+        Assert.Equal(0, await CountAsync("status=delivered"));
+        Assert.Equal(0, await CountAsync("serviceId=bewohnerparkausweis"));
+        Assert.Equal(0, await CountAsync($"submittedUntil={yesterday}"));
+
+        var (bad, problem) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?status=lost&submittedFrom=1.1.2026&pageSize=500&pageToken=nonsense", caseworker);
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Equal(["pageSize", "pageToken", "status", "submittedFrom"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task Payment_and_routing_events_move_the_status_once_and_a_delivered_submission_cannot_be_withdrawn()
+    {
+        var tenant = await MunicipalityAsync();
+        var erika = Citizen($"citizen-{NewId()}");
+        var (_, submission) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
+        var id = submission.GetProperty("submissionId").GetString()!;
+        var path = $"/api/forms/v1/submissions/{id}";
+        async Task<JsonElement> ReadAsync() => (await _http.SendAsync(HttpMethod.Get, path, erika)).Body;
+
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentFailed { SubmissionId = id, PaymentId = "p-1", Reason = "declined" }, id, $"evt-{NewId()}");
+        var paidId = $"evt-{NewId()}";
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "p-2", AmountCents = 1300 }, id, paidId);
+        var paid = await Eventually.WaitAsync(async () => await ReadAsync() is var s && StatusOf(s) == "paid" ? (JsonElement?)s : null, TimeSpan.FromSeconds(30), "status paid");
+        Assert.Equal(["submitted", "payment_pending", "payment_pending", "paid"], HistoryOf(paid!.Value));
+        Assert.Equal("payment failed: declined", paid.Value.GetProperty("history")[2].GetProperty("reason").GetString());
+
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDelivered { SubmissionId = id, DestinationId = "bzr", ReceiptId = "r-1" }, id, $"evt-{NewId()}");
+        await Eventually.WaitAsync(async () => StatusOf(await ReadAsync()) == "delivered", TimeSpan.FromSeconds(30), "status delivered");
+
+        // The payment event again (a redelivery) and a late failure change nothing; a marker event shows they were processed.
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "p-2", AmountCents = 1300 }, id, paidId);
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentFailed { SubmissionId = id, PaymentId = "p-3", Reason = "expired" }, id, $"evt-{NewId()}");
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDecided { SubmissionId = id, Outcome = "approved" }, id, $"evt-{NewId()}");
+        var decided = await Eventually.WaitAsync(async () => await ReadAsync() is var s && StatusOf(s) == "decided" ? (JsonElement?)s : null, TimeSpan.FromSeconds(30), "status decided");
+        Assert.Equal(["submitted", "payment_pending", "payment_pending", "paid", "delivered", "decided"], HistoryOf(decided!.Value));
+
+        var (refused, problem) = await _http.SendAsync(HttpMethod.Post, path + ":withdraw", erika, new { });
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Contains("can no longer be withdrawn", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_citizen_withdraws_an_undelivered_submission_and_forms_announces_it()
+    {
+        var tenant = await MunicipalityAsync();
+        var erika = Citizen($"citizen-{NewId()}");
+        var (_, submission) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
+        var id = submission.GetProperty("submissionId").GetString()!;
+
+        var (status, withdrawn) = await _http.SendAsync(HttpMethod.Post, $"/api/forms/v1/submissions/{id}:withdraw", erika, new { });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("withdrawn", StatusOf(withdrawn));
+        Assert.Equal(["submitted", "payment_pending", "withdrawn"], HistoryOf(withdrawn));
+        var events = await KafkaProbe.EventsWithKeyAsync(forms.KafkaBootstrapServers, "efa.forms", id, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+        Assert.Equal(["de.efa.forms.submission.submitted.v1", "de.efa.forms.submission.withdrawn.v1"], events.Select(e => e.Type));
+
+        var late = new[] { $"evt-{NewId()}", $"evt-{NewId()}" };
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "late", AmountCents = 1300 }, id, late[0]);
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDecided { SubmissionId = id, Outcome = "rejected" }, id, late[1]);
+        await Eventually.WaitAsync(async () => await CountAsync("select count(*) from messaging.inbox where event_id = any($1)", late) == 2,
+            TimeSpan.FromSeconds(30), "the late events handled");
+        Assert.Equal("withdrawn", StatusOf((await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/submissions/{id}", erika)).Body));
+    }
+
+    public void Dispose() => _http.Dispose();
+}
