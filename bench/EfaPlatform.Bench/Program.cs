@@ -18,5 +18,14 @@ var tokenSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10,
 var tokens = new Command("tokens", "Client credentials tokens per second through the gateway, whole platform running.") { tokenConcurrency, tokenSeconds };
 tokens.SetAction(parse => TokenBenchmark.RunAsync(parse.GetValue(tokenConcurrency), TimeSpan.FromSeconds(parse.GetValue(tokenSeconds))));
 
-var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, tokens };
+var submitConcurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 16, Description = "Concurrent clients." };
+var submitSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds per call." };
+var submissions = new Command("submissions", "Submissions/s and validations/s of a 10-person form through the gateway, whole platform running.") { submitConcurrency, submitSeconds };
+submissions.SetAction(parse => SubmissionsBenchmark.RunAsync(parse.GetValue(submitConcurrency), TimeSpan.FromSeconds(parse.GetValue(submitSeconds))));
+
+var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 20_000, Description = "Checks per form size." };
+var validation = new Command("validation", "Time and allocation of one check of the residence registration form, in process.") { iterations };
+validation.SetAction(parse => ValidationBenchmark.Run(parse.GetValue(iterations)));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, tokens, submissions, validation };
 return await root.Parse(args).InvokeAsync();

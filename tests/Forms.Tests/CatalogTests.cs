@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
+using EfaPlatform.TestInfrastructure;
 
 namespace EfaPlatform.Forms.Tests;
 

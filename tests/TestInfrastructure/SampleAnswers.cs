@@ -1,6 +1,6 @@
-namespace EfaPlatform.Forms.Tests;
+namespace EfaPlatform.TestInfrastructure;
 
-/// <summary>Complete, valid answers for the catalog's services, as a citizen would give them.</summary>
+/// <summary>Complete, valid answers for the forms catalog's services, as a citizen would give them (tests and benchmarks).</summary>
 public static class SampleAnswers
 {
     public static object PrivateCertificate(string purpose = "Einstellung als Erzieherin") => new
