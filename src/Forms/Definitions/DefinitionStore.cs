@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
@@ -7,9 +8,14 @@ namespace EfaPlatform.Forms.Definitions;
 /// <summary>A published definition as stored: the manifest text is the source of truth.</summary>
 public sealed record PublishedDefinition(OnlineServiceDefinition Definition, string Manifest, DateTimeOffset PublishedAt);
 
-/// <summary>Published online-service definitions in PostgreSQL. A published version is immutable: publishing it again with other content fails.</summary>
+/// <summary>
+/// Published online-service definitions in PostgreSQL. A published version is immutable: publishing it again with other
+/// content fails. Because it never changes, each version is read from its manifest once per process and then kept.
+/// </summary>
 public sealed class DefinitionStore(NpgsqlDataSource dataSource)
 {
+    private readonly ConcurrentDictionary<(string Id, int Version), PublishedDefinition> _read = new();
+
     /// <returns>True when the version was new; false when exactly this manifest was published before.</returns>
     /// <exception cref="InvalidOperationException">The version was published before with other content.</exception>
     public async Task<bool> PublishAsync(OnlineServiceDefinition definition, string manifest, CancellationToken cancellationToken)
@@ -44,12 +50,18 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
     /// <summary>The version asked for, or the latest when <paramref name="version"/> is 0.</summary>
     public async Task<PublishedDefinition?> GetAsync(string serviceId, int version, CancellationToken cancellationToken)
     {
+        if (version > 0 && _read.TryGetValue((serviceId, version), out var known))
+        {
+            return known;
+        }
+
         await using var command = dataSource.CreateCommand("""
-            select service_id, manifest, published_at from service_definitions
+            select service_id, version, published_at, case when $3 then null else manifest end from service_definitions
             where service_id = $1 and ($2 = 0 or version = $2) order by version desc limit 1
             """);
         command.Parameters.AddWithValue(serviceId);
         command.Parameters.AddWithValue(version);
+        command.Parameters.AddWithValue(version == 0 && _read.Keys.Any(key => key.Id == serviceId));
         var found = await ReadAsync(command, cancellationToken);
         return found.FirstOrDefault();
     }
@@ -57,25 +69,48 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<PublishedDefinition>> ListLatestAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            select distinct on (service_id) service_id, manifest, published_at from service_definitions
+            select distinct on (service_id) service_id, version, published_at, manifest from service_definitions
             order by service_id, version desc
             """);
         return await ReadAsync(command, cancellationToken);
     }
 
-    private static async Task<List<PublishedDefinition>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private async Task<List<PublishedDefinition>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var definitions = new List<PublishedDefinition>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var rows = new List<(string Id, int Version, DateTimeOffset PublishedAt, string? Manifest)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var manifest = reader.GetString(1);
-            var (definition, problems) = ManifestReader.Read(reader.GetString(0), manifest);
-            definitions.Add(new PublishedDefinition(
-                definition ?? throw new InvalidOperationException($"Stored manifest of {reader.GetString(0)} no longer reads: {string.Join("; ", problems)}"),
-                manifest, reader.GetFieldValue<DateTimeOffset>(2)));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        var definitions = new List<PublishedDefinition>();
+        foreach (var row in rows)
+        {
+            if (_read.TryGetValue((row.Id, row.Version), out var known))
+            {
+                definitions.Add(known);
+                continue;
+            }
+
+            var manifest = row.Manifest ?? await ManifestOfAsync(row.Id, row.Version, cancellationToken);
+            var (definition, problems) = ManifestReader.Read(row.Id, manifest);
+            var published = new PublishedDefinition(
+                definition ?? throw new InvalidOperationException($"Stored manifest of {row.Id} no longer reads: {string.Join("; ", problems)}"),
+                manifest, row.PublishedAt);
+            definitions.Add(_read.GetOrAdd((row.Id, row.Version), published));
         }
 
         return definitions;
+    }
+
+    private async Task<string> ManifestOfAsync(string serviceId, int version, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select manifest from service_definitions where service_id = $1 and version = $2");
+        command.Parameters.AddWithValue(serviceId);
+        command.Parameters.AddWithValue(version);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
