@@ -9,16 +9,10 @@ using Grpc.Net.Client;
 namespace EfaPlatform.Forms.Tests;
 
 /// <summary>The forms API as a front end uses it, through the gateway of a platform started by the AppHost.</summary>
-public sealed class FormsApiTests : IAsyncLifetime
+public sealed class FormsApiTests(PlatformFixture fixture) : IClassFixture<PlatformFixture>, IDisposable
 {
-    private PlatformProcess _platform = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _platform = await PlatformProcess.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(await _platform.EndpointAsync("gateway", "http")), Timeout = TimeSpan.FromSeconds(30) };
-    }
+    private readonly PlatformProcess _platform = fixture.Platform;
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(fixture.GatewayUrl), Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
     public async Task The_catalog_lists_the_published_services_in_the_asked_language()
@@ -111,9 +105,5 @@ public sealed class FormsApiTests : IAsyncLifetime
         Assert.All(offered.GetProperty("services").EnumerateArray(), s => Assert.Equal("HD", s.GetProperty("referencePrefix").GetString()));
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _platform.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
 }

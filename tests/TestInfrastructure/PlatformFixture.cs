@@ -1,8 +1,8 @@
-using EfaPlatform.TestInfrastructure;
+using Xunit;
 
-namespace EfaPlatform.Identity.Tests;
+namespace EfaPlatform.TestInfrastructure;
 
-/// <summary>The whole platform, started through the AppHost once for the identity tests; they reach it through the gateway.</summary>
+/// <summary>The whole platform, started through the AppHost once for a collection or class of tests; they reach it through the gateway.</summary>
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public PlatformProcess Platform { get; private set; } = null!;
@@ -23,10 +23,4 @@ public sealed class PlatformFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Platform.DisposeAsync();
 
     public OidcClient Client() => new(GatewayUrl);
-}
-
-[CollectionDefinition(Name)]
-public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
-{
-    public const string Name = "platform";
 }

@@ -1,0 +1,9 @@
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.Identity.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
