@@ -97,6 +97,27 @@ public sealed class FormsApiTests(PlatformFixture fixture) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task A_submission_acknowledged_before_forms_is_killed_is_there_after_the_restart_and_announced_once()
+    {
+        using var eid = new OidcClient(fixture.GatewayUrl);
+        var citizen = (await eid.SignInWithDevelopmentEidAsync("dev-erika-mustermann")).Body.GetProperty("access_token").GetString();
+        var request = new { tenantId = DevelopmentTenant.Id, serviceId = "fuehrungszeugnis", answers = SampleAnswers.PrivateCertificate(), language = "de" };
+        var (status, submission) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen, request, Guid.NewGuid().ToString());
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        await _platform.KillAndAwaitRestartAsync("forms");
+
+        var id = submission.GetProperty("submissionId").GetString()!;
+        var (read, after) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/submissions/{id}", citizen);
+        Assert.Equal(HttpStatusCode.OK, read);
+        Assert.Equal(submission.GetProperty("reference").GetString(), after.GetProperty("reference").GetString());
+        var kafka = (await _platform.EndpointAsync("kafka", "broker-1"))["kafka://".Length..];
+        var events = await KafkaProbe.EventsWithKeyAsync(kafka, "efa.forms", id, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(60));
+        // A relay killed between Kafka's ack and its commit sends the event again; it keeps its id, so consumers see it once.
+        Assert.Single(events.Select(e => e.Id).Distinct());
+    }
+
+    [Fact]
     public async Task The_development_municipality_offers_all_three_catalog_services()
     {
         var (_, offered) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{DevelopmentTenant.Id}/services", token: null);

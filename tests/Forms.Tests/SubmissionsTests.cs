@@ -118,6 +118,21 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     }
 
     [Fact]
+    public async Task The_same_key_sent_six_times_at_once_makes_one_submission()
+    {
+        var tenant = await MunicipalityAsync();
+        var erika = Citizen($"citizen-{NewId()}");
+        var key = NewId();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate(), key)));
+
+        // Each caller gets the submission, or is told that the first request with its key is still running (retry).
+        Assert.All(answers, a => Assert.True(a.Status is HttpStatusCode.OK or HttpStatusCode.Conflict, a.Body.ToString()));
+        Assert.Single(answers.Where(a => a.Status == HttpStatusCode.OK).Select(a => a.Body.GetProperty("submissionId").GetString()).Distinct());
+        Assert.Equal(1, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(tenant)));
+    }
+
+    [Fact]
     public async Task Too_low_a_trust_level_an_unoffered_service_and_attachments_before_the_documents_service_are_refused()
     {
         var tenant = await MunicipalityAsync();
