@@ -6,6 +6,7 @@ using EfaPlatform.Forms.Submissions;
 using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
+using EfaPlatform.ServiceDefaults.OpenApi;
 
 namespace EfaPlatform.Forms;
 
@@ -45,6 +46,7 @@ public static class Extensions
         app.MapGrpcService<ActivationsService>();
         app.MapGrpcService<Submissions.SubmissionsService>();
         app.MapGrpcReflectionService();
+        app.MapEfaOpenApi("forms");
         return app;
     }
 }

@@ -3,6 +3,7 @@ using EfaPlatform.Identity.Data;
 using EfaPlatform.Identity.Keys;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
+using EfaPlatform.ServiceDefaults.OpenApi;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -124,6 +125,7 @@ public static class Extensions
         app.MapGrpcService<Profile.AccountsService>();
         app.MapGrpcService<Profile.ProfileService>();
         app.MapGrpcReflectionService();
+        app.MapEfaOpenApi("identity");
         return app;
     }
 }

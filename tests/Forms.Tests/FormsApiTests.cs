@@ -118,6 +118,44 @@ public sealed class FormsApiTests(PlatformFixture fixture) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task The_REST_API_is_described_by_an_OpenAPI_document_whose_paths_answer()
+    {
+        var document = await _http.GetFromJsonAsync<JsonElement>("/api/forms/openapi.json");
+
+        Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
+        var submit = document.GetProperty("paths").GetProperty("/api/forms/v1/submissions").GetProperty("post");
+        Assert.Equal("Needs one of the roles: citizen, organisation.", submit.GetProperty("description").GetString());
+        Assert.Contains(submit.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        Assert.Equal("#/components/schemas/efa.forms.v1.SubmitFormRequest",
+            submit.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        var submission = document.GetProperty("components").GetProperty("schemas").GetProperty("efa.forms.v1.Submission").GetProperty("properties");
+        Assert.Equal("#/components/schemas/efa.forms.v1.StatusChange", submission.GetProperty("history").GetProperty("items").GetProperty("$ref").GetString());
+        Assert.Equal("date-time", submission.GetProperty("submittedAt").GetProperty("format").GetString());
+        var list = document.GetProperty("paths").GetProperty("/api/forms/v1/tenants/{tenant_id}/submissions").GetProperty("get");
+        Assert.Equal(["tenant_id", "status", "serviceId", "submittedFrom", "submittedUntil", "pageSize", "pageToken", "language"],
+            list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+
+        // Every documented operation exists: without a token, public ones answer and the others refuse as unauthenticated.
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var url = path.Name.Replace("{tenant_id}", DevelopmentTenant.Id).Replace("{service_id}", "fuehrungszeugnis").Replace("{submission_id}", Guid.NewGuid().ToString());
+                using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(operation.Name.ToUpperInvariant()), url)
+                {
+                    Content = operation.Name is "get" or "delete" ? null : JsonContent.Create(new { }),
+                });
+                var expected = operation.Value.GetProperty("security").GetArrayLength() == 0 ? HttpStatusCode.OK : HttpStatusCode.Unauthorized;
+                Assert.True(response.StatusCode == expected, $"{operation.Name} {url}: {(int)response.StatusCode}, expected {(int)expected}");
+            }
+        }
+
+        Assert.Equal(14, document.GetProperty("paths").EnumerateObject().Sum(path => path.Value.EnumerateObject().Count())); // every RPC of the four services
+        var identity = await _http.GetFromJsonAsync<JsonElement>("/api/identity/openapi.json");
+        Assert.True(identity.GetProperty("paths").TryGetProperty("/api/identity/v1/tenants", out _));
+    }
+
+    [Fact]
     public async Task The_development_municipality_offers_all_three_catalog_services()
     {
         var (_, offered) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{DevelopmentTenant.Id}/services", token: null);

@@ -1,0 +1,25 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EfaPlatform.ServiceDefaults.OpenApi;
+
+public static class OpenApiEndpoints
+{
+    /// <summary>
+    /// Serves the OpenAPI document of the service's REST API at /api/{service}/openapi.json, the path the gateway
+    /// already routes to the service. Call after the gRPC services are mapped.
+    /// </summary>
+    public static WebApplication MapEfaOpenApi(this WebApplication app, string service)
+    {
+        string? document = null;
+        app.MapGet($"/api/{service}/openapi.json", (EndpointDataSource endpoints) =>
+        {
+            document ??= RestApiDocument.Build($"EfaPlatform {service} API",
+                endpoints.Endpoints.Select(e => e.Metadata.GetMetadata<GrpcMethodMetadata>()).OfType<GrpcMethodMetadata>()).ToJsonString();
+            return Results.Text(document, "application/json");
+        }).AllowAnonymous();
+        return app;
+    }
+}
