@@ -24,6 +24,7 @@ public static class Extensions
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<ActivationStore>();
         builder.Services.AddSingleton<SubmissionStore>();
+        builder.Services.AddSingleton<Drafts.DraftStore>();
         builder.Services.AddSingleton<IAttachmentDirectory, NoDocumentsService>();
         builder.AddSubmissionEvents();
         return builder;

@@ -97,6 +97,32 @@ public sealed class FormsApiTests(PlatformFixture fixture) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task A_gRPC_client_submits_through_the_gateway_and_gets_field_violations_with_codes()
+    {
+        using var eid = new OidcClient(fixture.GatewayUrl);
+        var citizen = (await eid.SignInWithDevelopmentEidAsync("dev-erika-mustermann")).Body.GetProperty("access_token").GetString();
+        using var channel = GrpcChannel.ForAddress(fixture.GatewayGrpcUrl);
+        var client = new SubmissionsService.SubmissionsServiceClient(channel);
+        var headers = new Grpc.Core.Metadata { { "authorization", $"Bearer {citizen}" }, { "idempotency-key", Guid.NewGuid().ToString() } };
+        var request = new SubmitFormRequest
+        {
+            TenantId = DevelopmentTenant.Id, ServiceId = "fuehrungszeugnis", Language = "fr",
+            Answers = Google.Protobuf.WellKnownTypes.Struct.Parser.ParseJson(JsonSerializer.Serialize(SampleAnswers.PrivateCertificate())),
+        };
+
+        var submitted = await client.SubmitFormAsync(request, headers, DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal("payment_pending", submitted.Status);
+        Assert.Equal("Demander un certificat de bonne conduite", submitted.Title);
+
+        request.Answers.Fields["deliveryAddress"].StructValue.Fields["postalCode"] = Google.Protobuf.WellKnownTypes.Value.ForString("6911");
+        headers[1] = new Grpc.Core.Metadata.Entry("idempotency-key", Guid.NewGuid().ToString());
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => client.SubmitFormAsync(request, headers, DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, refused.StatusCode);
+        var violation = Assert.Single(Grpc.Core.RpcExceptionExtensions.GetRpcStatus(refused)!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal(("answers.deliveryAddress.postalCode", "postalCode"), (violation.Field, violation.Reason));
+    }
+
+    [Fact]
     public async Task A_submission_acknowledged_before_forms_is_killed_is_there_after_the_restart_and_announced_once()
     {
         using var eid = new OidcClient(fixture.GatewayUrl);

@@ -71,6 +71,20 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     }
 
     [Fact]
+    public async Task Submitting_removes_the_citizens_draft_of_that_service_and_only_after_success()
+    {
+        var tenant = await MunicipalityAsync();
+        var erika = Citizen($"citizen-{NewId()}");
+        await _http.SendAsync(HttpMethod.Put, $"/api/forms/v1/drafts/{Certificate}", erika, new { answers = new { purpose = "Ehrenamt" } });
+
+        await SubmitAsync(erika, tenant, new { purpose = "x" });
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/drafts/{Certificate}", erika)).Status);
+
+        await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
+        Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/drafts/{Certificate}", erika)).Status);
+    }
+
+    [Fact]
     public async Task Invalid_answers_change_nothing_and_every_problem_comes_back_with_field_code_and_message()
     {
         var tenant = await MunicipalityAsync();

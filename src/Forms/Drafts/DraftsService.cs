@@ -8,16 +8,12 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace EfaPlatform.Forms.Drafts;
 
-/// <summary>
-/// Drafts live in Redis under forms:draft:{owner}:{service} with a time to live; the owner is the token's subject, so
-/// nobody else can name, read or overwrite them.
-/// </summary>
+/// <summary>A citizen's own drafts (see <see cref="DraftStore"/>); a successful submission removes the service's draft.</summary>
 [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation)]
-public sealed class DraftsService(IConnectionMultiplexer redis, DefinitionStore definitions, FormValidator validator, IOptions<FormsOptions> options, TimeProvider clock)
+public sealed class DraftsService(DraftStore drafts, DefinitionStore definitions, FormValidator validator, IOptions<FormsOptions> options, TimeProvider clock)
     : Contracts.Forms.V1.DraftsService.DraftsServiceBase
 {
     public override async Task<Draft> SaveDraft(SaveDraftRequest request, ServerCallContext context)
@@ -32,14 +28,13 @@ public sealed class DraftsService(IConnectionMultiplexer redis, DefinitionStore 
 
         var now = clock.GetUtcNow();
         var stored = new StoredDraft(published.Definition.Version, answers, now);
-        await redis.GetDatabase().StringSetAsync(Key(context, request.ServiceId), JsonSerializer.Serialize(stored), options.Value.DraftLifetime);
+        await drafts.SaveAsync(Owner(context), ServiceId(request.ServiceId), stored);
         return ToProto(request.ServiceId, stored, published.Definition, request.Language);
     }
 
     public override async Task<Draft> GetDraft(GetDraftRequest request, ServerCallContext context)
     {
-        var value = await redis.GetDatabase().StringGetAsync(Key(context, request.ServiceId));
-        var stored = value.HasValue ? JsonSerializer.Deserialize<StoredDraft>(value.ToString()) : null;
+        var stored = await drafts.GetAsync(Owner(context), ServiceId(request.ServiceId));
         if (stored is null)
         {
             throw new RpcException(new Status(StatusCode.NotFound, "You have no draft for this service."));
@@ -52,20 +47,17 @@ public sealed class DraftsService(IConnectionMultiplexer redis, DefinitionStore 
 
     public override async Task<DeleteDraftResponse> DeleteDraft(DeleteDraftRequest request, ServerCallContext context)
     {
-        await redis.GetDatabase().KeyDeleteAsync(Key(context, request.ServiceId));
+        await drafts.DeleteAsync(Owner(context), ServiceId(request.ServiceId));
         return new DeleteDraftResponse();
     }
 
-    private static string Key(ServerCallContext context, string serviceId)
-    {
-        var owner = context.GetHttpContext().User.SubjectId() ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No subject."));
-        if (serviceId.Length is 0 or > 63 || !serviceId.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "service_id must be a lower-case service name."));
-        }
+    private static string Owner(ServerCallContext context) =>
+        context.GetHttpContext().User.SubjectId() ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No subject."));
 
-        return $"forms:draft:{owner}:{serviceId}";
-    }
+    private static string ServiceId(string serviceId) =>
+        serviceId.Length is > 0 and <= 63 && serviceId.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+            ? serviceId
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, "service_id must be a lower-case service name."));
 
     private Draft ToProto(string serviceId, StoredDraft stored, OnlineServiceDefinition definition, string language)
     {
@@ -82,6 +74,4 @@ public sealed class DraftsService(IConnectionMultiplexer redis, DefinitionStore 
             .Select(e => new AnswerError { Path = e.Path, Code = e.Code, Message = e.Message }));
         return draft;
     }
-
-    private sealed record StoredDraft(int Version, string Answers, DateTimeOffset SavedAt);
 }

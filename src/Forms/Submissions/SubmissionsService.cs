@@ -4,6 +4,7 @@ using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Contracts.Forms.V1;
 using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
+using EfaPlatform.Forms.Drafts;
 using EfaPlatform.Forms.Schemas;
 using EfaPlatform.Messaging.Outbox;
 using EfaPlatform.ServiceDefaults;
@@ -25,6 +26,7 @@ public sealed partial class SubmissionsService(
     DefinitionStore definitions,
     ActivationStore activations,
     IAttachmentDirectory attachments,
+    DraftStore drafts,
     FormValidator validator,
     EventOutbox outbox,
     IOptions<FormsOptions> options,
@@ -103,6 +105,7 @@ public sealed partial class SubmissionsService(
         if (created)
         {
             LogSubmitted(logger, submission.Reference, submission.Id, definition.Id, tenantId);
+            await drafts.DeleteAsync(citizen, definition.Id);
         }
 
         return ToProto(submission, definition, language);
