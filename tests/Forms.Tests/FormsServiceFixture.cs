@@ -21,6 +21,8 @@ public sealed class FormsServiceFixture : IAsyncLifetime
 
     public string KafkaBootstrapServers => _infrastructure.KafkaBootstrapServers;
 
+    public string RedisConnectionString => _infrastructure.RedisConnectionString;
+
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();

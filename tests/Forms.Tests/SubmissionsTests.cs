@@ -132,6 +132,37 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     }
 
     [Fact]
+    public async Task The_key_holds_in_PostgreSQL_when_Redis_has_forgotten_it()
+    {
+        var tenant = await MunicipalityAsync();
+        var other = await MunicipalityAsync("MA");
+        var subject = $"citizen-{NewId()}";
+        var erika = Citizen(subject);
+        var key = NewId();
+        var (_, first) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate(), key);
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(forms.RedisConnectionString);
+        async Task ForgetKeysAsync()
+        {
+            foreach (var stored in redis.GetServers().Single().Keys(pattern: $"*:idempotency:{subject}:*"))
+            {
+                await redis.GetDatabase().KeyDeleteAsync(stored);
+            }
+        }
+
+        await ForgetKeysAsync();
+        var (status, again) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate(), key);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(first.GetProperty("submissionId").GetString(), again.GetProperty("submissionId").GetString());
+
+        await ForgetKeysAsync();
+        var (elsewhere, problem) = await SubmitAsync(erika, other, SampleAnswers.PrivateCertificate(), key);
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere);
+        Assert.Contains("another submission of yours", problem.GetProperty("errors").GetProperty("idempotencyKey")[0].GetString());
+        Assert.Equal(0, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(other)));
+    }
+
+    [Fact]
     public async Task The_same_key_sent_six_times_at_once_makes_one_submission()
     {
         var tenant = await MunicipalityAsync();

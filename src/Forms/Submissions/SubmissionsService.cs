@@ -102,6 +102,13 @@ public sealed partial class SubmissionsService(
         var (submission, created) = await store.CreateAsync(new NewSubmission(
             tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
             Fee(definition, activation, answers.RootElement), language, key!), context.CancellationToken);
+        if (!created && (submission.TenantId != tenantId || submission.ServiceId != definition.Id))
+        {
+            // Redis no longer had the key (it keeps keys 24 h), but the submission it made is still there.
+            errors.Add("idempotency_key", "was already used for another submission of yours; use a new key for a new submission");
+            errors.ThrowIfAny();
+        }
+
         if (created)
         {
             LogSubmitted(logger, submission.Reference, submission.Id, definition.Id, tenantId);
