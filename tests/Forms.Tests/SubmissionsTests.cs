@@ -85,6 +85,25 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     }
 
     [Fact]
+    public async Task The_submitted_event_continues_the_trace_of_the_citizens_request()
+    {
+        var tenant = await MunicipalityAsync();
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/forms/v1/submissions")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { tenantId = tenant, serviceId = Certificate, answers = SampleAnswers.PrivateCertificate() }),
+        };
+        request.Headers.Authorization = new("Bearer", Citizen($"citizen-{NewId()}"));
+        request.Headers.Add("Idempotency-Key", NewId());
+        request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await _http.SendAsync(request);
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("submissionId").GetString()!;
+
+        var announced = Assert.Single(await KafkaProbe.EventsWithKeyAsync(forms.KafkaBootstrapServers, "efa.forms", id, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)));
+        Assert.Equal(traceId, announced.TraceParent?.Split('-')[1]);
+    }
+
+    [Fact]
     public async Task Invalid_answers_change_nothing_and_every_problem_comes_back_with_field_code_and_message()
     {
         var tenant = await MunicipalityAsync();

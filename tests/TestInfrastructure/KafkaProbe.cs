@@ -9,7 +9,7 @@ namespace EfaPlatform.TestInfrastructure;
 /// <summary>What a test sees on Kafka, and events it sends as another service would (CloudEvents, binary mode).</summary>
 public static class KafkaProbe
 {
-    public sealed record Seen(string Type, string Id, byte[] Payload);
+    public sealed record Seen(string Type, string Id, byte[] Payload, string? TraceParent);
 
     /// <summary>Every event keyed <paramref name="key"/> on <paramref name="topic"/>: waits for the first, then reads on for <paramref name="settle"/> to catch any duplicate.</summary>
     public static async Task<IReadOnlyList<Seen>> EventsWithKeyAsync(string bootstrapServers, string topic, string key, TimeSpan settle, TimeSpan timeout)
@@ -30,7 +30,8 @@ public static class KafkaProbe
                 var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
                 if (result?.Message is { } message && message.Key == key)
                 {
-                    seen.Add(new Seen(KafkaCloudEvents.Read(message.Headers, "ce_type") ?? "", KafkaCloudEvents.Read(message.Headers, "ce_id") ?? "", message.Value));
+                    seen.Add(new Seen(KafkaCloudEvents.Read(message.Headers, "ce_type") ?? "", KafkaCloudEvents.Read(message.Headers, "ce_id") ?? "", message.Value,
+                        KafkaCloudEvents.Read(message.Headers, KafkaCloudEvents.TraceParentHeader)));
                     settledAt ??= DateTime.UtcNow + settle;
                 }
             }
