@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EfaPlatform.Forms.Schemas;
 
 namespace EfaPlatform.Forms.Definitions;
@@ -19,7 +20,17 @@ public enum FeeKind
 }
 
 /// <summary>What a service costs, in cents of <see cref="Currency"/>.</summary>
-public sealed record FeeRule(FeeKind Kind, long AmountCents, string Currency = "EUR", string? QuantityField = null);
+public sealed record FeeRule(FeeKind Kind, long AmountCents, string Currency = "EUR", string? QuantityField = null)
+{
+    /// <summary>The fee of one submission: the municipality's amount (or the service's), per unit of the answered quantity for a per-quantity fee.</summary>
+    public long AmountFor(long? tenantAmountCents, JsonElement answers)
+    {
+        var amount = tenantAmountCents ?? AmountCents;
+        return Kind == FeeKind.PerQuantity && QuantityField is { } field && answers.TryGetProperty(field, out var quantity) && quantity.TryGetInt64(out var units)
+            ? amount * units
+            : amount;
+    }
+}
 
 /// <summary>A document the citizen has to attach.</summary>
 public sealed record AttachmentRequirement(string Kind, LocalizedText Label, IReadOnlyList<string> MediaTypes, long MaxBytes, bool Required);

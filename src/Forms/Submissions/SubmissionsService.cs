@@ -101,7 +101,7 @@ public sealed partial class SubmissionsService(
         errors.ThrowIfAny();
         var (submission, created) = await store.CreateAsync(new NewSubmission(
             tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
-            Fee(definition, activation, answers.RootElement), language, key!), context.CancellationToken);
+            definition.Fee.AmountFor(activation.FeeAmountCents, answers.RootElement), language, key!), context.CancellationToken);
         if (!created && (submission.TenantId != tenantId || submission.ServiceId != definition.Id))
         {
             // Redis no longer had the key (it keeps keys 24 h), but the submission it made is still there.
@@ -115,14 +115,14 @@ public sealed partial class SubmissionsService(
             await drafts.DeleteAsync(citizen, definition.Id);
         }
 
-        return ToProto(submission, definition, language);
+        return submission.ToProto(definition, language);
     }
 
     [Authorize]
     public override async Task<Submission> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
     {
         var submission = await FindVisibleAsync(request.SubmissionId, context);
-        return ToProto(submission, await DefinitionOfAsync(submission, context), request.Language);
+        return submission.ToProto(await DefinitionOfAsync(submission, context), request.Language);
     }
 
     [Authorize(Policy = Applicants)]
@@ -183,7 +183,7 @@ public sealed partial class SubmissionsService(
         }
 
         var withdrawn = (await store.GetAsync(submission.Id, context.CancellationToken))!;
-        return ToProto(withdrawn, await DefinitionOfAsync(withdrawn, context), withdrawn.Language);
+        return withdrawn.ToProto(await DefinitionOfAsync(withdrawn, context), withdrawn.Language);
     }
 
     private async Task<StoredSubmission> FindVisibleAsync(string submissionId, ServerCallContext context)
@@ -203,7 +203,7 @@ public sealed partial class SubmissionsService(
         var response = new ListSubmissionsResponse();
         foreach (var submission in found.Take(size))
         {
-            response.Submissions.Add(ToProto(submission, await DefinitionOfAsync(submission, context), language));
+            response.Submissions.Add(submission.ToProto(await DefinitionOfAsync(submission, context), language));
         }
 
         if (found.Count > size)
@@ -218,20 +218,6 @@ public sealed partial class SubmissionsService(
     private async Task<OnlineServiceDefinition> DefinitionOfAsync(StoredSubmission submission, ServerCallContext context) =>
         (await definitions.GetAsync(submission.ServiceId, submission.ServiceVersion, context.CancellationToken))?.Definition
         ?? throw new InvalidOperationException($"Published definition {submission.ServiceId} v{submission.ServiceVersion} is missing.");
-
-    /// <summary>The tenant's fee (or the service's), times the answered quantity for a per-quantity fee.</summary>
-    private static long Fee(OnlineServiceDefinition definition, StoredActivation activation, JsonElement answers)
-    {
-        var amount = activation.FeeAmountCents ?? definition.Fee.AmountCents;
-        if (definition.Fee.Kind == FeeKind.Fixed)
-        {
-            return amount;
-        }
-
-        return definition.Fee.QuantityField is { } field && answers.TryGetProperty(field, out var quantity) && quantity.TryGetInt64(out var units)
-            ? amount * units
-            : amount;
-    }
 
     private static (int Size, PageToken? After) Paging(int pageSize, string pageToken, FieldErrors errors)
     {
@@ -265,32 +251,6 @@ public sealed partial class SubmissionsService(
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    private static Submission ToProto(StoredSubmission stored, OnlineServiceDefinition definition, string language)
-    {
-        var submission = new Submission
-        {
-            SubmissionId = stored.Id.ToString(),
-            Reference = stored.Reference,
-            TenantId = stored.TenantId.ToString(),
-            CitizenId = stored.CitizenId,
-            ServiceId = stored.ServiceId,
-            ServiceVersion = stored.ServiceVersion,
-            Title = definition.Title.In(language),
-            Status = stored.Status,
-            FeeAmountCents = stored.FeeAmountCents,
-            SubmittedAt = Timestamp.FromDateTimeOffset(stored.SubmittedAt),
-            Language = stored.Language,
-        };
-        if (stored.AnswersJson is { } answers)
-        {
-            submission.Answers = JsonParser.Default.Parse<Struct>(answers);
-        }
-
-        submission.Attachments.AddRange((stored.Attachments ?? []).Select(a => new Contracts.Forms.V1.AttachmentReference { FieldPath = a.FieldPath, DocumentId = a.DocumentId.ToString() }));
-        submission.History.AddRange((stored.History ?? []).Select(h => new StatusChange { Status = h.Status, ChangedAt = Timestamp.FromDateTimeOffset(h.ChangedAt), Reason = h.Reason }));
-        return submission;
-    }
 
     // Ids and references only: answers are personal data and never logged.
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {Reference} ({SubmissionId}) of {ServiceId} received for tenant {TenantId}")]
