@@ -58,5 +58,8 @@ app.AfterStart(() => Console.WriteLine($"""
                          -d grant_type=client_credentials -d scope=efa.identity {publicUrl}connect/token
       people:          admin@heidelberg.example, sachbearbeitung@heidelberg.example, erika@buerger.example, operator@efa.example
                        password: {builder.DataDirectory}/identity-seed-password.secret
+      municipality:    Heidelberg, tenant {DevelopmentTenant.Id}, offers every catalog service:
+                       {publicUrl}api/forms/v1/tenants/{DevelopmentTenant.Id}/services
+      REST APIs:       {publicUrl}api/forms/openapi.json, {publicUrl}api/identity/openapi.json
     """));
 return await app.RunAsync();
