@@ -14,38 +14,43 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
     /// <returns>The submission, and whether it is new (false: the citizen used this idempotency key before).</returns>
     public async Task<(StoredSubmission Submission, bool Created)> CreateAsync(NewSubmission submission, CancellationToken cancellationToken)
     {
-        if (await FindByIdempotencyKeyAsync(submission.CitizenId, submission.IdempotencyKey, cancellationToken) is { } earlier)
-        {
-            return (earlier, false);
-        }
-
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds; the answer shows what a later read shows
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string reference;
         try
         {
-            var reference = await NextReferenceAsync(transaction, submission.TenantId, submission.ReferencePrefix, now.Year, cancellationToken);
+            // One round trip for the rows, so that the tenant's counter row (locked from here until the commit) is held
+            // briefly. A repeated key fails on the unique (citizen, key) and rolls back, the reference number with it.
             var status = submission.FeeAmountCents > 0 ? SubmissionStatus.PaymentPending : SubmissionStatus.Submitted;
-            await ExecuteAsync(transaction, $"""
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            batch.BatchCommands.Add(Command($"""
+                with counter as (
+                    insert into reference_counters (tenant_id, year, last_number) values ($2, $13, 1)
+                    on conflict (tenant_id, year) do update set last_number = reference_counters.last_number + 1
+                    returning last_number)
                 insert into submissions ({Columns}, answers, idempotency_key, updated_at)
-                values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $10)
-                """, cancellationToken,
-                id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, reference, status,
+                select $1, $2, $3, $4, $5, $6 || '-' || $13 || '-' || lpad(last_number::text, 6, '0'), $7, $8, $9, $10, $11, $12, $10 from counter
+                returning reference
+                """,
+                id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, submission.ReferencePrefix, status,
                 submission.FeeAmountCents, submission.Language, now, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = submission.AnswersJson },
-                submission.IdempotencyKey);
+                submission.IdempotencyKey, now.Year));
             foreach (var attachment in submission.Attachments)
             {
-                await ExecuteAsync(transaction, "insert into submission_attachments (submission_id, field_path, document_id) values ($1, $2, $3)",
-                    cancellationToken, id, attachment.FieldPath, attachment.DocumentId);
+                batch.BatchCommands.Add(Command("insert into submission_attachments (submission_id, field_path, document_id) values ($1, $2, $3)",
+                    id, attachment.FieldPath, attachment.DocumentId));
             }
 
-            await AppendHistoryAsync(transaction, id, 0, SubmissionStatus.Submitted, "", now, cancellationToken);
+            batch.BatchCommands.Add(History(id, 0, SubmissionStatus.Submitted, "", now));
             if (status == SubmissionStatus.PaymentPending)
             {
-                await AppendHistoryAsync(transaction, id, 1, SubmissionStatus.PaymentPending, "", now, cancellationToken);
+                batch.BatchCommands.Add(History(id, 1, SubmissionStatus.PaymentPending, "", now));
             }
 
+            reference = (string)(await batch.ExecuteScalarAsync(cancellationToken))!;
             await outbox.AddAsync(transaction, new SubmissionSubmitted
             {
                 SubmissionId = id.ToString(), TenantId = submission.TenantId.ToString(), ServiceId = submission.ServiceId,
@@ -56,13 +61,17 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "submissions_citizen_id_idempotency_key_key")
         {
-            // The same key raced in from a second request; the first one's submission is the answer.
+            // The key was used before (or raced in from a second request): the first submission is the answer.
             await transaction.RollbackAsync(CancellationToken.None);
             return (await FindByIdempotencyKeyAsync(submission.CitizenId, submission.IdempotencyKey, cancellationToken)
                     ?? throw new InvalidOperationException("The submission that holds the idempotency key vanished."), false);
         }
 
-        return (await GetAsync(id, cancellationToken) ?? throw new InvalidOperationException("A committed submission is missing."), true);
+        var history = submission.FeeAmountCents > 0
+            ? new[] { new StatusEntry(SubmissionStatus.Submitted, now, ""), new StatusEntry(SubmissionStatus.PaymentPending, now, "") }
+            : [new StatusEntry(SubmissionStatus.Submitted, now, "")];
+        return (new StoredSubmission(id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, reference,
+            history[^1].Status, submission.FeeAmountCents, submission.Language, now, submission.AnswersJson, submission.Attachments, history), true);
     }
 
     /// <summary>One submission with answers, attachments and history; null when there is none with this id.</summary>
@@ -190,33 +199,31 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         return await select.ExecuteScalarAsync(cancellationToken) is Guid id ? await GetAsync(id, cancellationToken) : null;
     }
 
-    private static async Task<string> NextReferenceAsync(NpgsqlTransaction transaction, Guid tenantId, string prefix, int year, CancellationToken cancellationToken)
+    private static async Task AppendHistoryAsync(
+        NpgsqlTransaction transaction, Guid id, int position, string status, string reason, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var next = new NpgsqlCommand("""
-            insert into reference_counters (tenant_id, year, last_number) values ($1, $2, 1)
-            on conflict (tenant_id, year) do update set last_number = reference_counters.last_number + 1
-            returning last_number
-            """, transaction.Connection, transaction);
-        next.Parameters.AddWithValue(tenantId);
-        next.Parameters.AddWithValue(year);
-        var number = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
-        return $"{prefix}-{year}-{number:D6}";
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { History(id, position, status, reason, at) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static Task AppendHistoryAsync(
-        NpgsqlTransaction transaction, Guid id, int position, string status, string reason, DateTimeOffset at, CancellationToken cancellationToken) =>
-        ExecuteAsync(transaction, "insert into submission_history (submission_id, position, status, reason, changed_at) values ($1, $2, $3, $4, $5)",
-            cancellationToken, id, position, status, reason, at);
 
     private static async Task ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] values)
     {
-        await using var command = new NpgsqlCommand(sql, transaction.Connection, transaction);
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { Command(sql, values) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand History(Guid id, int position, string status, string reason, DateTimeOffset at) =>
+        Command("insert into submission_history (submission_id, position, status, reason, changed_at) values ($1, $2, $3, $4, $5)", id, position, status, reason, at);
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
             command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     private static StoredSubmission Read(NpgsqlDataReader reader) => new(
