@@ -16,8 +16,6 @@ public sealed class FieldErrors
         return this;
     }
 
-    public bool HasAny => _badRequest.FieldViolations.Count > 0;
-
     public FieldErrors Require(string field, string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -1,5 +1,6 @@
 using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
+using EfaPlatform.Forms.Schemas;
 using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ public static partial class Commands
         foreach (var published in await app.Services.GetRequiredService<DefinitionStore>().ListLatestAsync(CancellationToken.None))
         {
             await activations.AddIfMissingAsync(
-                new StoredActivation(tenantId, published.Definition.Id, null, ["de", "en", "fr"], seed.ContactEmail, "", today, null, seed.ReferencePrefix),
+                new StoredActivation(tenantId, published.Definition.Id, null, [.. LocalizedText.Languages], seed.ContactEmail, "", today, null, seed.ReferencePrefix),
                 CancellationToken.None);
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Mail;
 using EfaPlatform.Contracts.Forms.V1;
 using EfaPlatform.Forms.Definitions;
+using EfaPlatform.Forms.Schemas;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using Grpc.Core;
@@ -14,7 +15,6 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
     : Contracts.Forms.V1.ActivationsService.ActivationsServiceBase
 {
     public const string DefaultReferencePrefix = "EFA";
-    private static readonly string[] OfferedLanguages = ["de", "en", "fr"];
 
     [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.TenantAdmin + "," + EfaClaims.PlatformAdmin)]
     public override async Task<Activation> ActivateService(ActivateServiceRequest request, ServerCallContext context)
@@ -31,7 +31,7 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
         }
 
         var languages = request.Languages.Count == 0 ? ["de"] : request.Languages.Distinct().ToList();
-        if (languages.Any(l => !OfferedLanguages.Contains(l)) || !languages.Contains("de"))
+        if (languages.Any(l => !LocalizedText.Languages.Contains(l)) || !languages.Contains("de"))
         {
             errors.Add("languages", "must be a subset of de, en, fr that includes de");
         }
@@ -47,8 +47,8 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var from = ParseDate(request.ActiveFrom, "active_from", errors) ?? today;
-        var until = ParseDate(request.ActiveUntil, "active_until", errors);
+        var from = RequestFields.Day(request.ActiveFrom, "active_from", errors) ?? today;
+        var until = RequestFields.Day(request.ActiveUntil, "active_until", errors);
         if (until < from)
         {
             errors.Add("active_until", "must not be before active_from");
@@ -66,7 +66,7 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
             throw FieldErrors.Denied("You may not manage this tenant's services.");
         }
 
-        var published = await definitions.GetAsync(request.ServiceId, 0, context.CancellationToken) ?? throw FieldErrors.NotFound($"The online service '{request.ServiceId}'");
+        var published = await definitions.RequireAsync(request.ServiceId, 0, context.CancellationToken);
         var activation = new StoredActivation(tenantId, published.Definition.Id, request.HasFeeAmountCents ? request.FeeAmountCents : null,
             [.. languages], request.ContactEmail, request.Note, from, until, prefix);
         await store.SaveAsync(activation, context.CancellationToken);
@@ -92,22 +92,6 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
         }
 
         return response;
-    }
-
-    private static DateOnly? ParseDate(string value, string field, FieldErrors errors)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date;
-        }
-
-        errors.Add(field, "must be a date YYYY-MM-DD");
-        return null;
     }
 
     private static Activation ToProto(StoredActivation stored, OnlineServiceDefinition definition, string language)

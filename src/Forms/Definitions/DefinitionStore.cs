@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using EfaPlatform.ServiceDefaults;
 using Npgsql;
 
 namespace EfaPlatform.Forms.Definitions;
@@ -65,6 +66,11 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
         var found = await ReadAsync(command, cancellationToken);
         return found.FirstOrDefault();
     }
+
+    /// <summary>As <see cref="GetAsync"/>, refusing with NOT_FOUND when there is no such version.</summary>
+    public async Task<PublishedDefinition> RequireAsync(string serviceId, int version, CancellationToken cancellationToken) =>
+        await GetAsync(serviceId, version, cancellationToken)
+        ?? throw FieldErrors.NotFound($"The online service '{serviceId}'{(version > 0 ? $" version {version}" : "")}");
 
     public async Task<IReadOnlyList<PublishedDefinition>> ListLatestAsync(CancellationToken cancellationToken)
     {

@@ -30,17 +30,15 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
 
     [AllowAnonymous]
     public override async Task<ServiceDefinition> GetServiceDefinition(GetServiceDefinitionRequest request, ServerCallContext context) =>
-        ToProto(await FindAsync(request.ServiceId, request.Version, context), request.Language);
+        ToProto(await store.RequireAsync(request.ServiceId, request.Version, context.CancellationToken), request.Language);
 
     [AllowAnonymous]
     public override async Task<ValidateAnswersResponse> ValidateAnswers(ValidateAnswersRequest request, ServerCallContext context)
     {
-        var published = await FindAsync(request.ServiceId, request.Version, context);
-        var json = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
-        if (json.Length > options.Value.MaxAnswersBytes)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"answers may have at most {options.Value.MaxAnswersBytes} bytes."));
-        }
+        var published = await store.RequireAsync(request.ServiceId, request.Version, context.CancellationToken);
+        var tooLarge = new FieldErrors();
+        var json = RequestFields.Answers(request.Answers, options.Value.MaxAnswersBytes, tooLarge);
+        tooLarge.ThrowIfAny();
 
         var mode = request.Mode switch
         {
@@ -85,12 +83,8 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
             throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
         }
 
-        return ToProto(await FindAsync(definition!.Id, definition.Version, context), "de");
+        return ToProto(await store.RequireAsync(definition!.Id, definition.Version, context.CancellationToken), "de");
     }
-
-    private async Task<PublishedDefinition> FindAsync(string serviceId, int version, ServerCallContext context) =>
-        await store.GetAsync(serviceId, version, context.CancellationToken)
-        ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no published online service '{serviceId}'{(version > 0 ? $" version {version}" : "")}."));
 
     private static ServiceDefinition ToProto(PublishedDefinition published, string language)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using EfaPlatform.Contracts.Forms.V1;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
+using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -18,13 +19,10 @@ public sealed class DraftsService(DraftStore drafts, DefinitionStore definitions
 {
     public override async Task<Draft> SaveDraft(SaveDraftRequest request, ServerCallContext context)
     {
-        var published = await definitions.GetAsync(request.ServiceId, request.Version, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no published online service '{request.ServiceId}'."));
-        var answers = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
-        if (answers.Length > options.Value.MaxAnswersBytes)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"answers may have at most {options.Value.MaxAnswersBytes} bytes."));
-        }
+        var published = await definitions.RequireAsync(request.ServiceId, request.Version, context.CancellationToken);
+        var errors = new FieldErrors();
+        var answers = RequestFields.Answers(request.Answers, options.Value.MaxAnswersBytes, errors);
+        errors.ThrowIfAny();
 
         var now = clock.GetUtcNow();
         var stored = new StoredDraft(published.Definition.Version, answers, now);
@@ -40,8 +38,7 @@ public sealed class DraftsService(DraftStore drafts, DefinitionStore definitions
             throw new RpcException(new Status(StatusCode.NotFound, "You have no draft for this service."));
         }
 
-        var published = await definitions.GetAsync(request.ServiceId, stored.Version, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no published online service '{request.ServiceId}'."));
+        var published = await definitions.RequireAsync(request.ServiceId, stored.Version, context.CancellationToken);
         return ToProto(request.ServiceId, stored, published.Definition, request.Language);
     }
 

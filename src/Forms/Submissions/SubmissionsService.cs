@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Contracts.Forms.V1;
@@ -38,7 +37,6 @@ public sealed partial class SubmissionsService(
     private const string Staff = EfaPolicies.RolePrefix + EfaClaims.Caseworker + "," + EfaClaims.TenantAdmin;
     private const int DefaultPageSize = 20;
     private const int MaxPageSize = 100;
-    private static readonly string[] Languages = ["de", "en", "fr"];
 
     [Authorize(Policy = Applicants)]
     public override async Task<Submission> SubmitForm(SubmitFormRequest request, ServerCallContext context)
@@ -47,9 +45,8 @@ public sealed partial class SubmissionsService(
         var citizen = user.SubjectId()!;
         var key = context.RequestHeaders.GetValue(IdempotencyInterceptor.MetadataKey);
         var language = request.Language.Length == 0 ? "de" : request.Language;
-        var answersJson = request.Answers is null ? "{}" : JsonFormatter.Default.Format(request.Answers);
-
         var errors = new FieldErrors();
+        var answersJson = RequestFields.Answers(request.Answers, options.Value.MaxAnswersBytes, errors);
         if (string.IsNullOrEmpty(key))
         {
             errors.Add("idempotency_key", "is required: send an Idempotency-Key header (REST) or idempotency-key metadata (gRPC), the same on every retry");
@@ -60,19 +57,13 @@ public sealed partial class SubmissionsService(
             errors.Add("tenant_id", "must be a tenant id");
         }
 
-        if (!Languages.Contains(language))
+        if (!LocalizedText.Languages.Contains(language))
         {
             errors.Add("language", "must be de, en or fr");
         }
 
-        if (answersJson.Length > options.Value.MaxAnswersBytes)
-        {
-            errors.Add("answers", $"must have at most {options.Value.MaxAnswersBytes} bytes");
-        }
-
         errors.ThrowIfAny();
-        var published = await definitions.GetAsync(request.ServiceId, request.Version, context.CancellationToken)
-            ?? throw FieldErrors.NotFound($"The online service '{request.ServiceId}'{(request.Version > 0 ? $" version {request.Version}" : "")}");
+        var published = await definitions.RequireAsync(request.ServiceId, request.Version, context.CancellationToken);
         var definition = published.Definition;
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var activation = (await activations.ListActiveAsync(tenantId, today, definition.Id, context.CancellationToken)).SingleOrDefault()
@@ -148,8 +139,8 @@ public sealed partial class SubmissionsService(
             errors.Add("status", $"must be one of {string.Join(", ", SubmissionStatus.All)}");
         }
 
-        var from = Day(request.SubmittedFrom, "submitted_from", errors);
-        var until = Day(request.SubmittedUntil, "submitted_until", errors);
+        var from = RequestFields.Day(request.SubmittedFrom, "submitted_from", errors);
+        var until = RequestFields.Day(request.SubmittedUntil, "submitted_until", errors);
         var (size, after) = Paging(request.PageSize, request.PageToken, errors);
         errors.ThrowIfAny();
         if (!string.Equals(context.GetHttpContext().User.TenantId(), tenantId.ToString(), StringComparison.OrdinalIgnoreCase))
@@ -232,22 +223,6 @@ public sealed partial class SubmissionsService(
         }
 
         return (pageSize == 0 ? DefaultPageSize : Math.Clamp(pageSize, 1, MaxPageSize), after);
-    }
-
-    private static DateOnly? Day(string value, string field, FieldErrors errors)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return day;
-        }
-
-        errors.Add(field, "must be a date YYYY-MM-DD");
-        return null;
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
