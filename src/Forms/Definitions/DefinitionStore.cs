@@ -57,12 +57,11 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
         }
 
         await using var command = dataSource.CreateCommand("""
-            select service_id, version, published_at, case when $3 then null else manifest end from service_definitions
+            select service_id, version, published_at from service_definitions
             where service_id = $1 and ($2 = 0 or version = $2) order by version desc limit 1
             """);
         command.Parameters.AddWithValue(serviceId);
         command.Parameters.AddWithValue(version);
-        command.Parameters.AddWithValue(version == 0 && _read.Keys.Any(key => key.Id == serviceId));
         var found = await ReadAsync(command, cancellationToken);
         return found.FirstOrDefault();
     }
@@ -75,7 +74,7 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<PublishedDefinition>> ListLatestAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            select distinct on (service_id) service_id, version, published_at, manifest from service_definitions
+            select distinct on (service_id) service_id, version, published_at from service_definitions
             order by service_id, version desc
             """);
         return await ReadAsync(command, cancellationToken);
@@ -83,12 +82,12 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
 
     private async Task<List<PublishedDefinition>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var rows = new List<(string Id, int Version, DateTimeOffset PublishedAt, string? Manifest)>();
+        var rows = new List<(string Id, int Version, DateTimeOffset PublishedAt)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                rows.Add((reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2)));
             }
         }
 
@@ -101,7 +100,8 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
                 continue;
             }
 
-            var manifest = row.Manifest ?? await ManifestOfAsync(row.Id, row.Version, cancellationToken);
+            // Read once per version and process: the manifest text stays in the database until then.
+            var manifest = await ManifestOfAsync(row.Id, row.Version, cancellationToken);
             var (definition, problems) = ManifestReader.Read(row.Id, manifest);
             var published = new PublishedDefinition(
                 definition ?? throw new InvalidOperationException($"Stored manifest of {row.Id} no longer reads: {string.Join("; ", problems)}"),
