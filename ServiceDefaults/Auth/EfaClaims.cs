@@ -23,9 +23,13 @@ public static class EfaClaims
 
     public static bool HasRole(this ClaimsPrincipal user, string role) => user.HasClaim(Role, role);
 
+    /// <summary>Whether the caller belongs to <paramref name="tenantId"/> (staff and machine clients carry their tenant).</summary>
+    public static bool IsMemberOf(this ClaimsPrincipal user, string tenantId) =>
+        string.Equals(user.TenantId(), tenantId, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whether the caller may act for <paramref name="tenantId"/>: a member of that tenant, or a platform operator.</summary>
     public static bool CanActForTenant(this ClaimsPrincipal user, string tenantId) =>
-        user.HasRole(PlatformAdmin) || string.Equals(user.TenantId(), tenantId, StringComparison.OrdinalIgnoreCase);
+        user.HasRole(PlatformAdmin) || user.IsMemberOf(tenantId);
 
     public static TrustLevel? TrustLevelOf(this ClaimsPrincipal user) =>
         TrustLevels.Parse(user.FindFirst(TrustLevel)?.Value);

@@ -175,20 +175,24 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         return current;
     }
 
-    /// <summary>As the other overload, in a transaction of its own that also runs <paramref name="alsoInTransaction"/> when the submission moves.</summary>
-    public async Task<StoredSubmission?> MoveAsync(
-        Guid id, string next, string reason, DateTimeOffset at, Func<NpgsqlTransaction, Task> alsoInTransaction, CancellationToken cancellationToken)
+    /// <summary>Withdraws the submission and announces it, in one transaction.</summary>
+    /// <returns>False when its status no longer allows a withdrawal.</returns>
+    public async Task<bool> WithdrawAsync(Guid id, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var before = await MoveAsync(transaction, id, next, reason, at, cancellationToken);
-        if (before is not null)
+        if (await MoveAsync(transaction, id, SubmissionStatus.Withdrawn, "", now, cancellationToken) is not { } before)
         {
-            await alsoInTransaction(transaction);
-            await transaction.CommitAsync(cancellationToken);
+            return false;
         }
 
-        return before;
+        await outbox.AddAsync(transaction, new SubmissionWithdrawn
+        {
+            SubmissionId = id.ToString(), TenantId = before.TenantId.ToString(), WithdrawnAt = Timestamp.FromDateTimeOffset(now),
+        }, id.ToString(), cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     private async Task<StoredSubmission?> FindByIdempotencyKeyAsync(string citizenId, string key, CancellationToken cancellationToken)

@@ -1,11 +1,9 @@
 using System.Text.Json;
-using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Contracts.Forms.V1;
 using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Drafts;
 using EfaPlatform.Forms.Schemas;
-using EfaPlatform.Messaging.Outbox;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using Google.Protobuf;
@@ -27,7 +25,6 @@ public sealed partial class SubmissionsService(
     IAttachmentDirectory attachments,
     DraftStore drafts,
     FormValidator validator,
-    EventOutbox outbox,
     IOptions<FormsOptions> options,
     TimeProvider clock,
     ILogger<SubmissionsService> logger)
@@ -143,7 +140,7 @@ public sealed partial class SubmissionsService(
         var until = RequestFields.Day(request.SubmittedUntil, "submitted_until", errors);
         var (size, after) = Paging(request.PageSize, request.PageToken, errors);
         errors.ThrowIfAny();
-        if (!string.Equals(context.GetHttpContext().User.TenantId(), tenantId.ToString(), StringComparison.OrdinalIgnoreCase))
+        if (!context.GetHttpContext().User.IsMemberOf(tenantId.ToString()))
         {
             throw FieldErrors.Denied("You may read only your own municipality's submissions.");
         }
@@ -162,12 +159,7 @@ public sealed partial class SubmissionsService(
             throw FieldErrors.NotFound("The submission");
         }
 
-        var now = clock.GetUtcNow();
-        var moved = await store.MoveAsync(submission.Id, SubmissionStatus.Withdrawn, "", now, transaction => outbox.AddAsync(transaction, new SubmissionWithdrawn
-        {
-            SubmissionId = submission.Id.ToString(), TenantId = submission.TenantId.ToString(), WithdrawnAt = Timestamp.FromDateTimeOffset(now),
-        }, submission.Id.ToString(), cancellationToken: context.CancellationToken), context.CancellationToken);
-        if (moved is null)
+        if (!await store.WithdrawAsync(submission.Id, context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"Submission {submission.Reference} is {submission.Status.Replace('_', ' ')} and can no longer be withdrawn."));
@@ -184,7 +176,7 @@ public sealed partial class SubmissionsService(
         var visible = submission is not null
                       && (submission.CitizenId == user.SubjectId()
                           || ((user.HasRole(EfaClaims.Caseworker) || user.HasRole(EfaClaims.TenantAdmin))
-                              && string.Equals(user.TenantId(), submission.TenantId.ToString(), StringComparison.OrdinalIgnoreCase)));
+                              && user.IsMemberOf(submission.TenantId.ToString())));
         return visible ? submission! : throw FieldErrors.NotFound("The submission");
     }
 
