@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace EfaPlatform.Bench;
 
@@ -22,5 +23,19 @@ internal static class LoadLoop
             }
         })));
         return (latencies.SelectMany(l => l).ToList(), clock.Elapsed);
+    }
+
+    /// <summary>Warms up with <paramref name="warmUpCalls"/> sequential calls, runs the loop, and prints one result line.</summary>
+    public static async Task ReportAsync(
+        string name, string conditions, string unit, int concurrency, TimeSpan duration, Func<Task<double>> call, int warmUpCalls = 50)
+    {
+        for (var i = 0; i < warmUpCalls; i++)
+        {
+            await call();
+        }
+
+        var (all, elapsed) = await RunAsync(concurrency, duration, call);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name} ({conditions}, {concurrency} clients, {duration.TotalSeconds:0} s): {all.Count / elapsed.TotalSeconds:0} {unit}/s, {Percentiles.Describe(all)}"));
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using EfaPlatform.AppHost;
@@ -42,14 +41,7 @@ internal static class SubmissionsBenchmark
             return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        for (var i = 0; i < 50; i++)
-        {
-            await SubmitAsync();
-        }
-
-        var (all, elapsed) = await LoadLoop.RunAsync(concurrency, duration, SubmitAsync);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"submit (Führungszeugnis, through the gateway, {concurrency} clients, {duration.TotalSeconds:0} s): {all.Count / elapsed.TotalSeconds:0} submissions/s, {Percentiles.Describe(all)}"));
+        await LoadLoop.ReportAsync("submit", "Führungszeugnis, through the gateway", "submissions", concurrency, duration, SubmitAsync);
 
         var registration = new { answers = SampleAnswers.Registration(persons: 10), language = "de" };
         async Task<double> ValidateAsync()
@@ -61,8 +53,6 @@ internal static class SubmissionsBenchmark
             return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        var (validations, validationTime) = await LoadLoop.RunAsync(concurrency, duration, ValidateAsync);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"validate (Anmeldung, 10 persons, through the gateway, {concurrency} clients, {duration.TotalSeconds:0} s): {validations.Count / validationTime.TotalSeconds:0} validations/s, {Percentiles.Describe(validations)}"));
+        await LoadLoop.ReportAsync("validate", "Anmeldung, 10 persons, through the gateway", "validations", concurrency, duration, ValidateAsync, warmUpCalls: 0);
     }
 }

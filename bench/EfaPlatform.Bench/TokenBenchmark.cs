@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using EfaPlatform.TestInfrastructure;
@@ -29,13 +28,6 @@ internal static class TokenBenchmark
             return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        for (var i = 0; i < 50; i++)
-        {
-            await IssueAsync();
-        }
-
-        var (all, elapsed) = await LoadLoop.RunAsync(concurrency, duration, IssueAsync);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"token endpoint (client credentials, through the gateway, {concurrency} clients, {duration.TotalSeconds:0} s): {all.Count / elapsed.TotalSeconds:0} tokens/s, {Percentiles.Describe(all)}"));
+        await LoadLoop.ReportAsync("token endpoint", "client credentials, through the gateway", "tokens", concurrency, duration, IssueAsync);
     }
 }
