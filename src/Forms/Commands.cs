@@ -2,22 +2,28 @@ using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
 using EfaPlatform.Messaging;
+using EfaPlatform.Messaging.Consuming;
 using EfaPlatform.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EfaPlatform.Forms;
 
-/// <summary>The explicit migration step: `EfaPlatform.Forms migrate` applies the schema and publishes the catalog.</summary>
+/// <summary>
+/// One-off steps: `EfaPlatform.Forms migrate` applies the schema and publishes the catalog; `replay-dlq --topic … [--id …]`
+/// publishes dead-lettered events again.
+/// </summary>
 public static partial class Commands
 {
-    public static async Task<int?> TryRunAsync(this WebApplication app, string[] args)
+    public static async Task<int?> TryRunAsync(this WebApplication app, string[] args) => args.FirstOrDefault() switch
     {
-        if (args.FirstOrDefault() != "migrate")
-        {
-            return null;
-        }
+        "migrate" => await MigrateAsync(app),
+        DeadLetterReplay.CommandName => await DeadLetterReplay.RunCommandAsync(app.Services, args[1..]),
+        _ => null,
+    };
 
+    private static async Task<int> MigrateAsync(WebApplication app)
+    {
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await SqlMigrator.ApplyAsync(dataSource, [.. MessagingSchema.Migrations, .. SqlMigration.FromEmbeddedResources(typeof(Commands).Assembly, "Migrations")]);
         var catalog = app.Configuration["Forms:CatalogFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "Catalog");

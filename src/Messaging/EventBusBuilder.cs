@@ -25,9 +25,10 @@ public static class EventBusExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(services => KafkaClients.CreateProducer(
-            services.GetRequiredService<KafkaConnection>().BootstrapServers,
+            services.GetRequiredService<KafkaConnection>(),
             services.GetRequiredService<IOptions<MessagingOptions>>().Value,
             services.GetRequiredService<ILogger<OutboxRelay>>()));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<EventOutbox>();
         builder.Services.TryAddSingleton(services => new OutboxRelay(
             services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
@@ -47,11 +48,12 @@ public sealed class EventBusBuilder(IServiceCollection services, Subscriptions s
 {
     public IServiceCollection Services { get; } = services;
 
-    public EventBusBuilder AddSubscription<TEvent, THandler>()
+    /// <param name="publisher">The service the event must come from (topic and source); by default the one its type names.</param>
+    public EventBusBuilder AddSubscription<TEvent, THandler>(string? publisher = null)
         where TEvent : IMessage<TEvent>, new()
         where THandler : class, IEventHandler<TEvent>
     {
-        subscriptions.Add<TEvent, THandler>();
+        subscriptions.Add<TEvent, THandler>(publisher);
         Services.TryAddScoped<THandler>();
         return this;
     }

@@ -51,4 +51,7 @@ public sealed class MessagingOptions
     public string TopicFor(string service) => Topics.TryGetValue(service, out var topic) ? topic : $"efa.{service}";
 
     public static string DeadLetterTopicFor(string topic) => $"{topic}.dlq";
+
+    /// <summary>The CloudEvents source of everything a service publishes.</summary>
+    public static string SourceOf(string service) => $"/efa/{service}";
 }

@@ -87,5 +87,27 @@ public sealed class DefinitionPublishingTests(FormsServiceFixture forms) : IDisp
         Assert.Equal("submitted", reread.GetProperty("status").GetString()); // free: no payment step
     }
 
+    [Fact]
+    public async Task A_submission_follows_the_version_offered_now_not_the_one_the_client_names()
+    {
+        var id = $"test-{Guid.NewGuid():N}"[..20];
+        await PublishAsync(Manifest(id, 1, "Version eins"), Operator);
+        var tenant = Guid.CreateVersion7().ToString();
+        await _http.SendAsync(HttpMethod.Put, $"/api/forms/v1/tenants/{tenant}/services/{id}",
+            forms.Issuer.Issue(TestIssuer.Person($"admin-{tenant}", tenant, "tenant-admin", acr: "substantial")), new { contactEmail = "amt@example.de" });
+        var stricter = Manifest(id, 2, "Version zwei").Replace("\"trustLevel\": \"low\"", "\"trustLevel\": \"substantial\"", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await PublishAsync(stricter, Operator)).Status);
+        var citizen = forms.Issuer.Issue(TestIssuer.Person($"citizen-{Guid.NewGuid():N}", role: "citizen", acr: "low"));
+
+        var (old, problem) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen,
+            new { tenantId = tenant, serviceId = id, version = 1, answers = new { name = "Erika" } }, Guid.NewGuid().ToString());
+        var (current, _) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen,
+            new { tenantId = tenant, serviceId = id, answers = new { name = "Erika" } }, Guid.NewGuid().ToString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, old);
+        Assert.Contains("version 2", problem.GetProperty("errors").GetProperty("version")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, current);
+    }
+
     public void Dispose() => _http.Dispose();
 }

@@ -21,6 +21,9 @@ public sealed class FormsServiceFixture : IAsyncLifetime
 
     public string KafkaBootstrapServers => _infrastructure.KafkaBootstrapServers;
 
+    /// <summary>The PostgreSQL, Redis and Kafka of this forms process, for tests that stop and start them.</summary>
+    public InfrastructureFixture Infrastructure => _infrastructure;
+
     public string RedisConnectionString => _infrastructure.RedisConnectionString;
 
     public async Task InitializeAsync()

@@ -31,7 +31,7 @@ public sealed class MessagingTestBed : IAsyncDisposable
             RetryDelay = TimeSpan.FromMilliseconds(50),
             RelayPollInterval = TimeSpan.FromMilliseconds(50),
         };
-        Outbox = new EventOutbox(Microsoft.Extensions.Options.Options.Create(Options));
+        Outbox = new EventOutbox(Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
     }
 
     public InfrastructureFixture Infrastructure { get; }
@@ -108,7 +108,7 @@ public sealed class MessagingTestBed : IAsyncDisposable
         new(DataSource, producer, Options, NullLogger<OutboxRelay>.Instance);
 
     public IProducer<string, byte[]> CreateProducer() =>
-        KafkaClients.CreateProducer(Infrastructure.KafkaBootstrapServers, Options, NullLogger.Instance);
+        KafkaClients.CreateProducer(new KafkaConnection(Infrastructure.KafkaBootstrapServers), Options, NullLogger.Instance);
 
     /// <summary>Rows the handler wrote, in the order it wrote them.</summary>
     public async Task<List<Effect>> EffectsAsync()

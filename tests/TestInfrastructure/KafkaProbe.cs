@@ -40,17 +40,27 @@ public static class KafkaProbe
         return seen;
     }
 
-    /// <summary>Publishes <paramref name="payload"/> as the service that owns its event type would; the same <paramref name="eventId"/> twice is a redelivery.</summary>
-    public static async Task PublishAsync<TEvent>(string bootstrapServers, TEvent payload, string key, string eventId)
+    /// <summary>
+    /// Publishes <paramref name="payload"/> as the service that owns its event type would (or, to play an impostor, on
+    /// another <paramref name="topic"/> or with another <paramref name="source"/>); the same <paramref name="eventId"/> twice is a redelivery.
+    /// </summary>
+    public static async Task PublishAsync<TEvent>(string bootstrapServers, TEvent payload, string key, string eventId, string? topic = null, string? source = null)
         where TEvent : IMessage<TEvent>, new()
     {
         var type = EventType.Of<TEvent>();
         var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
         {
-            Id = eventId, Type = type.Name, Source = new Uri($"/efa/{type.Service}", UriKind.Relative), Time = DateTimeOffset.UtcNow,
+            Id = eventId, Type = type.Name, Source = new Uri(source ?? MessagingOptions.SourceOf(type.Service), UriKind.Relative), Time = DateTimeOffset.UtcNow,
             DataContentType = KafkaCloudEvents.ProtobufContentType,
         };
+        await ProduceAsync(bootstrapServers, topic ?? $"efa.{type.Service}",
+            new Message<string, byte[]> { Key = key, Value = payload.ToByteArray(), Headers = KafkaCloudEvents.ToHeaders(cloudEvent) });
+    }
+
+    /// <summary>Produces a raw message, whatever it holds.</summary>
+    public static async Task ProduceAsync(string bootstrapServers, string topic, Message<string, byte[]> message)
+    {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, Acks = Acks.All }).Build();
-        await producer.ProduceAsync($"efa.{type.Service}", new Message<string, byte[]> { Key = key, Value = payload.ToByteArray(), Headers = KafkaCloudEvents.ToHeaders(cloudEvent) });
+        await producer.ProduceAsync(topic, message);
     }
 }

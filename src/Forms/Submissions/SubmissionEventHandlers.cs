@@ -1,45 +1,56 @@
 using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Messaging.Consuming;
+using Google.Protobuf.WellKnownTypes;
 
 namespace EfaPlatform.Forms.Submissions;
 
 /// <summary>
-/// Payment and routing tell forms how a submission goes on. The inbox makes a redelivered event a no-op, and
-/// <see cref="SubmissionStatus.CanMove"/> makes a late one (a payment after a withdrawal) change nothing.
+/// Payment and routing tell forms how a submission goes on. The inbox makes a redelivered event a no-op; every fact is
+/// recorded whatever order it arrives in, and the status follows the facts along <see cref="SubmissionStatus.CanMove"/>
+/// (a payment after a withdrawal changes nothing; a delivery reported before the payment waits for it).
 /// </summary>
-public sealed partial class SubmissionEventHandlers(SubmissionStore store, ILogger<SubmissionEventHandlers> logger)
+public sealed partial class SubmissionEventHandlers(SubmissionStore store, TimeProvider clock, ILogger<SubmissionEventHandlers> logger)
     : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<SubmissionDelivered>, IEventHandler<SubmissionDecided>
 {
     public Task HandleAsync(EventContext<PaymentSucceeded> context, CancellationToken cancellationToken) =>
-        MoveAsync(context, context.Payload.SubmissionId, SubmissionStatus.Paid, "", context.Payload.PaidAt, cancellationToken);
+        RecordAsync(context, context.Payload.SubmissionId, SubmissionStatus.Paid, context.Payload.PaidAt, cancellationToken);
 
     /// <summary>The citizen may pay again: the submission stays payment pending, and its history says what happened.</summary>
-    public Task HandleAsync(EventContext<PaymentFailed> context, CancellationToken cancellationToken) =>
-        MoveAsync(context, context.Payload.SubmissionId, SubmissionStatus.PaymentPending, $"payment failed: {context.Payload.Reason}", context.Payload.FailedAt, cancellationToken);
+    public async Task HandleAsync(EventContext<PaymentFailed> context, CancellationToken cancellationToken)
+    {
+        var noted = Guid.TryParse(context.Payload.SubmissionId, out var id)
+                    && await store.MoveAsync(context.Transaction, id, SubmissionStatus.PaymentPending, $"payment failed: {context.Payload.Reason}",
+                        TimeOf(context.Payload.FailedAt), cancellationToken) is not null;
+        if (!noted)
+        {
+            LogIgnored(logger, context.Type, context.Id, context.Payload.SubmissionId);
+        }
+    }
 
     public Task HandleAsync(EventContext<SubmissionDelivered> context, CancellationToken cancellationToken) =>
-        MoveAsync(context, context.Payload.SubmissionId, SubmissionStatus.Delivered, "", context.Payload.DeliveredAt, cancellationToken);
+        RecordAsync(context, context.Payload.SubmissionId, SubmissionStatus.Delivered, context.Payload.DeliveredAt, cancellationToken);
 
     public Task HandleAsync(EventContext<SubmissionDecided> context, CancellationToken cancellationToken) =>
-        MoveAsync(context, context.Payload.SubmissionId, context.Payload.Outcome switch
+        RecordAsync(context, context.Payload.SubmissionId, context.Payload.Outcome switch
         {
             "approved" => SubmissionStatus.Decided,
             "rejected" => SubmissionStatus.Rejected,
             var other => throw new InvalidOperationException($"Unknown decision outcome '{other}'; expected approved or rejected."),
-        }, "", context.Payload.DecidedAt, cancellationToken);
+        }, context.Payload.DecidedAt, cancellationToken);
 
-    private async Task MoveAsync<TEvent>(
-        EventContext<TEvent> context, string submissionId, string next, string reason, Google.Protobuf.WellKnownTypes.Timestamp? at, CancellationToken cancellationToken)
+    private async Task RecordAsync<TEvent>(EventContext<TEvent> context, string submissionId, string fact, Timestamp? at, CancellationToken cancellationToken)
         where TEvent : Google.Protobuf.IMessage<TEvent>, new()
     {
-        var moved = Guid.TryParse(submissionId, out var id)
-                    && await store.MoveAsync(context.Transaction, id, next, reason, at?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow, cancellationToken) is not null;
-        if (!moved)
+        var recorded = Guid.TryParse(submissionId, out var id)
+                       && await store.RecordFactAsync(context.Transaction, id, fact, "", TimeOf(at), cancellationToken);
+        if (!recorded)
         {
-            LogIgnored(logger, context.Type, context.Id, submissionId, next);
+            LogIgnored(logger, context.Type, context.Id, submissionId);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Type} {EventId} leaves submission {SubmissionId} as it is (no move to {Status} from its current status, or unknown)")]
-    private static partial void LogIgnored(ILogger logger, string type, string eventId, string submissionId, string status);
+    private DateTimeOffset TimeOf(Timestamp? at) => at?.ToDateTimeOffset() ?? clock.GetUtcNow();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Type} {EventId} changes nothing for submission {SubmissionId} (unknown, or known already)")]
+    private static partial void LogIgnored(ILogger logger, string type, string eventId, string submissionId);
 }

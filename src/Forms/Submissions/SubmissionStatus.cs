@@ -16,12 +16,21 @@ public static class SubmissionStatus
 
     public static readonly IReadOnlyList<string> All = [Submitted, PaymentPending, Paid, Delivered, Decided, Rejected, Withdrawn];
 
-    /// <summary>Statuses from which <paramref name="next"/> may follow. Anything else is a late or repeated event and changes nothing.</summary>
+    /// <summary>What payment and routing report, in the order a submission's life takes them.</summary>
+    public static readonly IReadOnlyList<string> Facts = [Paid, Delivered, Decided, Rejected];
+
+    /// <summary>A fact's place in <see cref="Facts"/>: earlier steps are applied first.</summary>
+    public static int StepOf(string fact) => Facts.ToList().IndexOf(fact);
+
+    /// <summary>
+    /// Statuses from which <paramref name="next"/> may follow. A fee-bearing submission is delivered only once paid, so a
+    /// delivery or decision reported while the payment is pending waits (as a recorded fact) until it is paid.
+    /// </summary>
     public static bool CanMove(string current, string next) => next switch
     {
         Paid => current == PaymentPending,
-        Delivered => current is Submitted or PaymentPending or Paid,
-        Decided or Rejected => current is Submitted or PaymentPending or Paid or Delivered,
+        Delivered => current is Submitted or Paid,
+        Decided or Rejected => current is Submitted or Paid or Delivered,
         Withdrawn => current is Submitted or PaymentPending or Paid,
         _ => false,
     };

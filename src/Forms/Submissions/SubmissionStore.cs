@@ -169,10 +169,73 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         }
 
         await ExecuteAsync(transaction, "update submissions set status = $2, updated_at = $3 where id = $1", cancellationToken, id, next, clock.GetUtcNow());
-        await using var position = new NpgsqlCommand("select count(*)::int from submission_history where submission_id = $1", transaction.Connection, transaction);
-        position.Parameters.AddWithValue(id);
-        await AppendHistoryAsync(transaction, id, (int)(await position.ExecuteScalarAsync(cancellationToken))!, next, reason, at, cancellationToken);
+        await AppendHistoryAsync(transaction, id, await HistoryLengthAsync(transaction, id, cancellationToken), next, reason, at, cancellationToken);
         return current;
+    }
+
+    private static async Task<string?> LockStatusAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand("select status from submissions where id = $1 for update", transaction.Connection, transaction);
+        select.Parameters.AddWithValue(id);
+        return await select.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static async Task<bool> HasRoutingFactAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand("select exists (select 1 from submission_facts where submission_id = $1 and fact <> $2)",
+            transaction.Connection, transaction);
+        select.Parameters.AddWithValue(id);
+        select.Parameters.AddWithValue(SubmissionStatus.Paid);
+        return (bool)(await select.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<int> HistoryLengthAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
+    {
+        await using var count = new NpgsqlCommand("select count(*)::int from submission_history where submission_id = $1", transaction.Connection, transaction);
+        count.Parameters.AddWithValue(id);
+        return (int)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Records what payment or routing reported (<see cref="SubmissionStatus.Facts"/>) inside <paramref name="transaction"/>,
+    /// then moves the status as far as the recorded facts allow, one legal step at a time, each with the time it happened.
+    /// </summary>
+    /// <returns>False when the submission does not exist or the fact was known already.</returns>
+    public async Task<bool> RecordFactAsync(
+        NpgsqlTransaction transaction, Guid id, string fact, string reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var status = await LockStatusAsync(transaction, id, cancellationToken);
+        if (status is null || await ExecuteAsync(transaction, """
+                insert into submission_facts (submission_id, fact, reason, occurred_at) values ($1, $2, $3, $4) on conflict do nothing
+                """, cancellationToken, id, fact, reason, at) == 0)
+        {
+            return false;
+        }
+
+        var pending = new List<(string Fact, string Reason, DateTimeOffset At)>();
+        await using (var select = new NpgsqlCommand("select fact, reason, occurred_at from submission_facts where submission_id = $1 and not applied",
+                         transaction.Connection, transaction))
+        {
+            select.Parameters.AddWithValue(id);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                pending.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        pending.Sort((a, b) => SubmissionStatus.StepOf(a.Fact).CompareTo(SubmissionStatus.StepOf(b.Fact)));
+        var position = await HistoryLengthAsync(transaction, id, cancellationToken);
+        while (pending.FirstOrDefault(p => SubmissionStatus.CanMove(status, p.Fact)) is { Fact: not null } next)
+        {
+            pending.Remove(next);
+            status = next.Fact;
+            await ExecuteAsync(transaction, "update submissions set status = $2, updated_at = $3 where id = $1", cancellationToken, id, status, clock.GetUtcNow());
+            await ExecuteAsync(transaction, "update submission_facts set applied = true where submission_id = $1 and fact = $2", cancellationToken, id, status);
+            await AppendHistoryAsync(transaction, id, position++, status, next.Reason, next.At, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>Withdraws the submission and announces it, in one transaction.</summary>
@@ -182,7 +245,9 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         var now = clock.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await MoveAsync(transaction, id, SubmissionStatus.Withdrawn, "", now, cancellationToken) is not { } before)
+        // Once routing reported a delivery or decision (even one that waits for the payment), the authority has it.
+        if (await MoveAsync(transaction, id, SubmissionStatus.Withdrawn, "", now, cancellationToken) is not { } before
+            || await HasRoutingFactAsync(transaction, id, cancellationToken))
         {
             return false;
         }
@@ -210,10 +275,10 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] values)
+    private static async Task<int> ExecuteAsync(NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] values)
     {
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction) { BatchCommands = { Command(sql, values) } };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand History(Guid id, int position, string status, string reason, DateTimeOffset at) =>

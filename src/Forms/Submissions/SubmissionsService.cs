@@ -60,8 +60,15 @@ public sealed partial class SubmissionsService(
         }
 
         errors.ThrowIfAny();
-        var published = await definitions.RequireAsync(request.ServiceId, request.Version, context.CancellationToken);
-        var definition = published.Definition;
+        // A submission follows the version offered today, whatever version the client's form was built from: an older
+        // one may ask for less (a lower trust level, looser rules).
+        var definition = (await definitions.RequireAsync(request.ServiceId, 0, context.CancellationToken)).Definition;
+        if (request.Version != 0 && request.Version != definition.Version)
+        {
+            errors.Add("version", $"{request.Version} is not the version offered now: '{definition.Id}' is at version {definition.Version}. "
+                + $"Check the answers against version {definition.Version} and submit them with that version (or 0 for the current one).");
+            errors.ThrowIfAny();
+        }
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var activation = (await activations.ListActiveAsync(tenantId, today, definition.Id, context.CancellationToken)).SingleOrDefault()
             ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"This municipality does not offer '{definition.Id}' today."));

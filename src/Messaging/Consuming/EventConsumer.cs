@@ -1,4 +1,3 @@
-using System.Text;
 using CloudNative.CloudEvents;
 using Confluent.Kafka;
 using EfaPlatform.Messaging.Events;
@@ -14,7 +13,11 @@ namespace EfaPlatform.Messaging.Consuming;
 
 /// <summary>
 /// Consumes the topics of every subscribed event type. Each event is handled in one transaction together with its
-/// inbox row; its offset is stored for commit only after that transaction (or after it went to the dead-letter topic).
+/// inbox row (keyed by consumer group, source and id); its offset is stored for commit only after that transaction, or
+/// after it went to the dead-letter topic. An event type is accepted only from the topic and source of the service that
+/// publishes it. While the database (or another dependency) is unreachable, the consumer waits and tries the same event
+/// again without counting it as a failure; only the handler's own errors count towards the dead-letter limit. Nothing a
+/// message carries can stop the consumer: what cannot be read is dead-lettered.
 /// </summary>
 public sealed partial class EventConsumer(
     IServiceScopeFactory scopes,
@@ -24,16 +27,8 @@ public sealed partial class EventConsumer(
     IOptions<MessagingOptions> options,
     ILogger<EventConsumer> logger) : BackgroundService
 {
-    public const string DeadLetterReasonHeader = "efa_dlq_reason";
-    public const string DeadLetterAttemptsHeader = "efa_dlq_attempts";
-    public const string DeadLetterGroupHeader = "efa_dlq_consumer_group";
-    public const string OriginalTopicHeader = "efa_original_topic";
-    public const string OriginalPartitionHeader = "efa_original_partition";
-    public const string OriginalOffsetHeader = "efa_original_offset";
-    private const int MaxReasonLength = 1000;
-
     private const string RecordInInbox = """
-        insert into messaging.inbox (consumer_group, event_id, event_type) values ($1, $2, $3)
+        insert into messaging.inbox (consumer_group, source, event_id, event_type) values ($1, $2, $3, $4)
         on conflict do nothing
         """;
 
@@ -45,14 +40,15 @@ public sealed partial class EventConsumer(
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var topics = subscriptions.All.Select(s => Options.TopicFor(s.EventType.Service)).Distinct().ToList();
+        var topics = subscriptions.All.Select(s => Options.TopicFor(s.Publisher)).Distinct().ToList();
         if (topics.Count == 0)
         {
             return;
         }
 
-        using var consumer = KafkaClients.CreateConsumer(kafka.BootstrapServers, Options, logger);
-        using var deadLetters = KafkaClients.CreateProducer(kafka.BootstrapServers, Options, logger);
+        using var consumer = KafkaClients.CreateConsumer(kafka, Options, logger);
+        using var producer = KafkaClients.CreateProducer(kafka, Options, logger);
+        var deadLetters = new DeadLetters(producer, Options, logger);
         consumer.Subscribe(topics);
         LogSubscribed(logger, Options.ConsumerGroupOrDefault, string.Join(", ", topics));
         try
@@ -75,8 +71,16 @@ public sealed partial class EventConsumer(
                     continue;
                 }
 
-                await ProcessAsync(result, deadLetters, stoppingToken);
-                consumer.StoreOffset(result);
+                try
+                {
+                    await ProcessAsync(result, deadLetters, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    await deadLetters.WriteAsync(result, $"Unreadable message: {e.GetType().Name}: {e.Message}", 1, stoppingToken);
+                }
+
+                StoreOffset(consumer, result);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -88,7 +92,21 @@ public sealed partial class EventConsumer(
         }
     }
 
-    private async Task ProcessAsync(ConsumeResult<string, byte[]> result, IProducer<string, byte[]> deadLetters, CancellationToken cancellationToken)
+    private void StoreOffset(IConsumer<string, byte[]> consumer, ConsumeResult<string, byte[]> result)
+    {
+        try
+        {
+            consumer.StoreOffset(result);
+        }
+        catch (KafkaException e)
+        {
+            // The partition went to another consumer meanwhile (a long outage): it reads the event again, and the
+            // inbox makes that a no-op.
+            LogOffsetNotStored(logger, result.Topic, result.Partition.Value, result.Offset.Value, e.Error.Reason);
+        }
+    }
+
+    private async Task ProcessAsync(ConsumeResult<string, byte[]> result, DeadLetters deadLetters, CancellationToken cancellationToken)
     {
         CloudEvent cloudEvent;
         try
@@ -97,12 +115,19 @@ public sealed partial class EventConsumer(
         }
         catch (FormatException e)
         {
-            await DeadLetterAsync(result, deadLetters, e.Message, 1, cancellationToken);
+            await deadLetters.WriteAsync(result, e.Message, 1, cancellationToken);
             return;
         }
 
         if (!subscriptions.TryGet(cloudEvent.Type!, out var subscription))
         {
+            return;
+        }
+
+        var source = cloudEvent.Source!.ToString();
+        if (Refusal(subscription, result.Topic, source) is { } refusal)
+        {
+            await deadLetters.WriteAsync(result, refusal, 1, cancellationToken);
             return;
         }
 
@@ -112,14 +137,20 @@ public sealed partial class EventConsumer(
             KafkaCloudEvents.Read(result.Message.Headers, KafkaCloudEvents.TraceStateHeader));
 
         string reason = "";
-        for (var attempt = 1; attempt <= Options.MaxAttempts; attempt++)
+        var outage = 0;
+        for (var attempt = 1; attempt <= Options.MaxAttempts;)
         {
             var incoming = new IncomingEvent(
-                cloudEvent.Id!, cloudEvent.Type!, cloudEvent.Source?.ToString() ?? "", cloudEvent.Subject, cloudEvent.Time,
+                cloudEvent.Id!, cloudEvent.Type!, source, cloudEvent.Subject, cloudEvent.Time,
                 result.Message.Key ?? "", result.Message.Value ?? [], attempt);
             try
             {
                 await HandleOnceAsync(subscription, incoming, cancellationToken);
+                if (outage > 0)
+                {
+                    LogRecovered(logger, cloudEvent.Type!, cloudEvent.Id!, outage);
+                }
+
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -129,8 +160,14 @@ public sealed partial class EventConsumer(
             catch (InvalidProtocolBufferException e)
             {
                 // A payload that cannot be parsed will not parse on a retry either.
-                await DeadLetterAsync(result, deadLetters, $"Payload is not a valid {subscription.EventType.Descriptor.FullName}: {e.Message}", attempt, cancellationToken);
+                await deadLetters.WriteAsync(result, $"Payload is not a valid {subscription.EventType.Descriptor.FullName}: {e.Message}", attempt, cancellationToken);
                 return;
+            }
+            catch (Exception e) when (InfrastructureFailures.IsTransient(e))
+            {
+                outage++;
+                LogWaitingForInfrastructure(logger, cloudEvent.Type!, cloudEvent.Id!, e.GetType().Name, e.Message);
+                await Task.Delay(Backoff.For(outage, Options.RetryDelay, Options.MaxRetryDelay), cancellationToken);
             }
             catch (Exception e)
             {
@@ -140,10 +177,22 @@ public sealed partial class EventConsumer(
                 {
                     await Task.Delay(Backoff.For(attempt, Options.RetryDelay, Options.MaxRetryDelay), cancellationToken);
                 }
+
+                attempt++;
             }
         }
 
-        await DeadLetterAsync(result, deadLetters, reason, Options.MaxAttempts, cancellationToken);
+        await deadLetters.WriteAsync(result, reason, Options.MaxAttempts, cancellationToken);
+    }
+
+    /// <summary>Why an event is refused although its type is subscribed: it came from a service that does not own the type.</summary>
+    private string? Refusal(Subscription subscription, string topic, string source)
+    {
+        var expectedTopic = Options.TopicFor(subscription.Publisher);
+        var expectedSource = MessagingOptions.SourceOf(subscription.Publisher);
+        return topic == expectedTopic && source == expectedSource
+            ? null
+            : $"{subscription.EventType.Name} is accepted only from topic {expectedTopic} with source {expectedSource}, not from {topic} with source {source}.";
     }
 
     private async Task HandleOnceAsync(Subscription subscription, IncomingEvent incoming, CancellationToken cancellationToken)
@@ -153,6 +202,7 @@ public sealed partial class EventConsumer(
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var record = new NpgsqlCommand(RecordInInbox, connection, transaction);
         record.Parameters.AddWithValue(Options.ConsumerGroupOrDefault);
+        record.Parameters.AddWithValue(incoming.Source);
         record.Parameters.AddWithValue(incoming.Id);
         record.Parameters.AddWithValue(incoming.Type);
         var isFirstDelivery = await record.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -168,42 +218,6 @@ public sealed partial class EventConsumer(
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task DeadLetterAsync(
-        ConsumeResult<string, byte[]> result, IProducer<string, byte[]> deadLetters, string reason, int attempts, CancellationToken cancellationToken)
-    {
-        var headers = new Headers();
-        foreach (var header in result.Message.Headers)
-        {
-            headers.Add(header.Key, header.GetValueBytes());
-        }
-
-        headers.Add(DeadLetterReasonHeader, Utf8(reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason));
-        headers.Add(DeadLetterAttemptsHeader, Utf8(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        headers.Add(DeadLetterGroupHeader, Utf8(Options.ConsumerGroupOrDefault));
-        headers.Add(OriginalTopicHeader, Utf8(result.Topic));
-        headers.Add(OriginalPartitionHeader, Utf8(result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        headers.Add(OriginalOffsetHeader, Utf8(result.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-
-        var topic = MessagingOptions.DeadLetterTopicFor(result.Topic);
-        for (var failures = 1; ; failures++)
-        {
-            try
-            {
-                await deadLetters.ProduceAsync(topic, new Message<string, byte[]> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers }, cancellationToken);
-                LogDeadLettered(logger, result.Topic, result.Partition.Value, result.Offset.Value, topic);
-                return;
-            }
-            catch (ProduceException<string, byte[]> e)
-            {
-                // The offset must not move past an event that is neither handled nor dead-lettered.
-                LogDeadLetterFailed(logger, topic, e.Error.Reason);
-                await Task.Delay(Backoff.For(failures, Options.RetryDelay, Options.MaxRetryDelay), cancellationToken);
-            }
-        }
-    }
-
-    private static byte[] Utf8(string value) => Encoding.UTF8.GetBytes(value);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Consumer group {Group} subscribed to {Topics}")]
     private static partial void LogSubscribed(ILogger logger, string group, string topics);
 
@@ -213,12 +227,15 @@ public sealed partial class EventConsumer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handler for {EventType} failed on event {EventId}, attempt {Attempt} of {MaxAttempts}")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string eventType, string eventId, int attempt, int maxAttempts);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventType} {EventId} waits for a dependency ({ExceptionType}: {ExceptionMessage}); consuming pauses until it is back")]
+    private static partial void LogWaitingForInfrastructure(ILogger logger, string eventType, string eventId, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventType} {EventId} handled after {Tries} tries during an outage; consuming goes on")]
+    private static partial void LogRecovered(ILogger logger, string eventType, string eventId, int tries);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventType} {EventId} was handled before; skipped")]
     private static partial void LogDuplicate(ILogger logger, string eventType, string eventId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event at {Topic}/{Partition}@{Offset} went to {DeadLetterTopic}")]
-    private static partial void LogDeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Writing to dead-letter topic {Topic} failed: {Reason}; retrying")]
-    private static partial void LogDeadLetterFailed(ILogger logger, string topic, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Offset of {Topic}/{Partition}@{Offset} not stored: {Reason}")]
+    private static partial void LogOffsetNotStored(ILogger logger, string topic, int partition, long offset, string reason);
 }

@@ -12,12 +12,16 @@ public sealed class Subscriptions
 
     public IReadOnlyCollection<Subscription> All => _byType.Values;
 
-    public void Add<TEvent, THandler>()
+    /// <param name="publisher">
+    /// The only service this event is accepted from (its topic and CloudEvents source); by default the service its type
+    /// names (<c>de.efa.payment.…</c> → payment).
+    /// </param>
+    public void Add<TEvent, THandler>(string? publisher = null)
         where TEvent : IMessage<TEvent>, new()
         where THandler : IEventHandler<TEvent>
     {
         var type = EventType.Of<TEvent>();
-        if (!_byType.TryAdd(type.Name, new Subscription(type, Dispatch<TEvent, THandler>)))
+        if (!_byType.TryAdd(type.Name, new Subscription(type, publisher ?? type.Service, Dispatch<TEvent, THandler>)))
         {
             throw new InvalidOperationException($"Event type {type.Name} already has a handler.");
         }
@@ -36,8 +40,10 @@ public sealed class Subscriptions
     }
 }
 
+/// <param name="Publisher">The service whose topic and CloudEvents source this event type must come from.</param>
 public sealed record Subscription(
     EventType EventType,
+    string Publisher,
     Func<IServiceProvider, IncomingEvent, NpgsqlTransaction, CancellationToken, Task> Dispatch);
 
 public sealed record IncomingEvent(string Id, string Type, string Source, string? Subject, DateTimeOffset? Time, string Key, byte[] Payload, int Attempt);

@@ -35,8 +35,13 @@ public static class KafkaCloudEvents
 
     /// <summary>Reads the CloudEvent attributes of a Kafka message; the payload stays in the message value.</summary>
     /// <exception cref="FormatException">The headers do not make a valid CloudEvent.</exception>
-    public static CloudEvent FromHeaders(Headers headers)
+    public static CloudEvent FromHeaders(Headers? headers)
     {
+        if (headers is null)
+        {
+            throw new FormatException("The message has no headers: not a CloudEvent in binary content mode.");
+        }
+
         var specVersionId = Read(headers, AttributePrefix + CloudEventsSpecVersion.SpecVersionAttribute.Name)
             ?? throw new FormatException("Header ce_specversion is missing: not a CloudEvent in binary content mode.");
         var specVersion = CloudEventsSpecVersion.FromVersionId(specVersionId)
@@ -45,7 +50,15 @@ public static class KafkaCloudEvents
         var cloudEvent = new CloudEvent(specVersion);
         foreach (var header in headers)
         {
-            var value = Encoding.UTF8.GetString(header.GetValueBytes());
+            var isAttribute = header.Key == ContentTypeHeader || header.Key.StartsWith(AttributePrefix, StringComparison.Ordinal);
+            if (!isAttribute)
+            {
+                continue;
+            }
+
+            var value = header.GetValueBytes() is { } bytes
+                ? Encoding.UTF8.GetString(bytes)
+                : throw new FormatException($"Header {header.Key} has no value.");
             if (header.Key == ContentTypeHeader)
             {
                 cloudEvent.DataContentType = value;
@@ -72,6 +85,7 @@ public static class KafkaCloudEvents
         return cloudEvent;
     }
 
-    public static string? Read(Headers headers, string name) =>
-        headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+    /// <summary>The last value of a header as text; null when the header is missing or has no value.</summary>
+    public static string? Read(Headers? headers, string name) =>
+        headers is not null && headers.TryGetLastBytes(name, out var bytes) && bytes is not null ? Encoding.UTF8.GetString(bytes) : null;
 }

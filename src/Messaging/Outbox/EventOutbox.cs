@@ -10,7 +10,7 @@ namespace EfaPlatform.Messaging.Outbox;
 /// Records an event in the caller's transaction, so that it is published if and only if the state change it
 /// announces commits. The relay publishes it afterwards.
 /// </summary>
-public sealed class EventOutbox(IOptions<MessagingOptions> options)
+public sealed class EventOutbox(IOptions<MessagingOptions> options, TimeProvider clock)
 {
     private const string Insert = """
         insert into messaging.outbox (id, topic, key, type, source, subject, time, traceparent, tracestate, payload)
@@ -33,15 +33,13 @@ public sealed class EventOutbox(IOptions<MessagingOptions> options)
         command.Parameters.AddWithValue(options.Value.TopicFor(type.Service));
         command.Parameters.AddWithValue(aggregateId);
         command.Parameters.AddWithValue(type.Name);
-        command.Parameters.AddWithValue(SourceOf(options.Value.Service));
+        command.Parameters.AddWithValue(MessagingOptions.SourceOf(options.Value.Service));
         command.Parameters.AddWithValue((object?)subject ?? DBNull.Value);
-        command.Parameters.AddWithValue(DateTimeOffset.UtcNow);
+        command.Parameters.AddWithValue(clock.GetUtcNow());
         command.Parameters.AddWithValue((object?)trace?.Id ?? DBNull.Value);
         command.Parameters.AddWithValue((object?)trace?.TraceStateString ?? DBNull.Value);
         command.Parameters.AddWithValue(payload.ToByteArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
-
-    public static string SourceOf(string service) => $"/efa/{service}";
 }

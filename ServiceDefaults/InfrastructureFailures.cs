@@ -1,0 +1,43 @@
+using System.Net.Sockets;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace EfaPlatform.ServiceDefaults;
+
+/// <summary>
+/// Tells a dependency that is down for a while (PostgreSQL restarting, Redis unreachable, a timeout) from a failure that
+/// a retry cannot mend. The first kind is waited out (events) or answered with 503 / UNAVAILABLE (requests).
+/// </summary>
+public static class InfrastructureFailures
+{
+    public static bool IsTransient(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current switch
+                {
+                    PostgresException postgres => IsTransient(postgres.SqlState),
+                    NpgsqlException npgsql => npgsql.IsTransient,
+                    RedisConnectionException or RedisTimeoutException => true,
+                    SocketException or TimeoutException => true,
+                    _ => false,
+                })
+            {
+                return true;
+            }
+
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate
+                && aggregate.InnerExceptions.All(IsTransient))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Connection exceptions (08…), insufficient resources (53…), and a server shutting down or starting (57P01–57P03).</summary>
+    private static bool IsTransient(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("53", StringComparison.Ordinal)
+        || sqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow;
+}
