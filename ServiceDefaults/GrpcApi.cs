@@ -10,7 +10,11 @@ public static class GrpcApi
 {
     public static IHostApplicationBuilder AddEfaGrpcApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false)
+        builder.Services.AddGrpc(grpc =>
+            {
+                grpc.EnableDetailedErrors = false;
+                grpc.Interceptors.Add<OutageInterceptor>();
+            })
             .AddJsonTranscoding(transcoding =>
                 // Error details the services attach must be writable as JSON for REST callers too.
                 transcoding.TypeRegistry = TypeRegistry.FromMessages(

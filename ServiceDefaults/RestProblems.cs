@@ -23,6 +23,7 @@ public sealed class RestProblems(RequestDelegate next)
         [7] = ("PERMISSION_DENIED", 403, "Forbidden"),
         [9] = ("FAILED_PRECONDITION", 400, "Failed precondition"),
         [10] = ("ABORTED", 409, "Conflict"),
+        [14] = ("UNAVAILABLE", 503, "Service unavailable"),
         [16] = ("UNAUTHENTICATED", 401, "Unauthorized"),
     };
 

@@ -27,17 +27,17 @@ public abstract class Resource(string name)
 
     public abstract string Type { get; }
 
-    public ResourceState State { get; protected set; } = ResourceState.NotStarted;
+    public ResourceState State { get; private set; } = ResourceState.NotStarted;
 
     public string Health { get; protected set; } = "unknown";
 
-    public int? ProcessId { get; protected set; }
+    public int? ProcessId { get; protected internal set; }
 
-    public int RestartCount { get; protected set; }
+    public int RestartCount { get; internal set; }
 
-    public DateTimeOffset? StartedAt { get; protected set; }
+    public DateTimeOffset? StartedAt { get; protected internal set; }
 
-    public string? LastError { get; protected set; }
+    public string? LastError { get; protected internal set; }
 
     public LogBuffer Logs { get; } = new();
 
@@ -63,7 +63,7 @@ public abstract class Resource(string name)
 
     protected void Log(string text) => Logs.Add("apphost", text);
 
-    protected void SetState(ResourceState state, string? health = null)
+    protected internal void SetState(ResourceState state, string? health = null)
     {
         State = state;
         if (health is not null)

@@ -13,7 +13,8 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     /// <summary>Messaging:FetchWaitMax for consumers of the development cluster (see bench/README.md).</summary>
     public const string DevelopmentFetchWaitMax = "00:00:00.020";
     public const string ProjectPath = "src/KafkaDevCluster/EfaPlatform.KafkaDevCluster.csproj";
-    private readonly TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Supervisor? _supervisor;
     private readonly SemaphoreSlim _commandLock = new(1, 1);
     private TaskCompletionSource<string>? _reply;
     private ChildProcess? _process;
@@ -27,34 +28,65 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     public override IReadOnlyList<ResourceEndpoint> Endpoints =>
         BootstrapServers is null ? [] : BootstrapServers.Split(',').Select((server, i) => new ResourceEndpoint($"broker-{i + 1}", $"kafka://{server}")).ToList();
 
+    /// <summary>
+    /// The development cluster came back after a crash. It keeps nothing on disk and listens on new ports, so its topics
+    /// are created anew and every service that uses it must start again with the new bootstrap servers.
+    /// </summary>
+    public event Action? Restarted;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         SetState(ResourceState.Starting);
         StartedAt = DateTimeOffset.UtcNow;
         if (_external is null)
         {
-            var arguments = new List<string> { ProjectLocator.OutputAssembly(ProjectPath), "--brokers", "3", "--partitions", "6" };
-            foreach (var topic in PlatformTopics.All)
+            await LaunchAsync(cancellationToken);
+            _supervisor = new Supervisor(this, async restartCancellation =>
             {
-                arguments.AddRange(["--topic", topic]);
-            }
-
-            _process = ChildProcess.Start(ProjectLocator.DotnetHost, arguments, Logs, onOutputLine: OnOutput);
-            ProcessId = _process.Id;
-            var exited = _process.Exited.ContinueWith(t => "", TaskScheduler.Default);
-            var first = await Task.WhenAny(_bootstrap.Task, exited).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-            if (first != _bootstrap.Task)
+                await LaunchAsync(restartCancellation);
+                return _process!;
+            }, _ => Task.FromResult(_process is { HasExited: false }));
+            _supervisor.Restarted += () =>
             {
-                throw new ResourceStartException($"The Kafka development cluster exited at start: {string.Join(" | ", Logs.After(0).TakeLast(5).Select(l => l.Text))}");
-            }
-
-            BootstrapServers = await _bootstrap.Task;
+                Restarted?.Invoke();
+                return Task.CompletedTask;
+            };
+            _supervisor.Watch(_process!);
         }
 
         SetState(ResourceState.Running, "healthy");
     }
 
-    public override Task StopAsync() => StopProcessAsync(_process);
+    public override async Task StopAsync()
+    {
+        if (_supervisor is not null)
+        {
+            await _supervisor.StopAsync();
+        }
+
+        await StopProcessAsync(_process);
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var arguments = new List<string> { ProjectLocator.OutputAssembly(ProjectPath), "--brokers", "3", "--partitions", "6" };
+        foreach (var topic in PlatformTopics.All)
+        {
+            arguments.AddRange(["--topic", topic]);
+        }
+
+        _bootstrap = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _process = ChildProcess.Start(ProjectLocator.DotnetHost, arguments, Logs, onOutputLine: OnOutput);
+        ProcessId = _process.Id;
+        var exited = _process.Exited.ContinueWith(t => "", TaskScheduler.Default);
+        var first = await Task.WhenAny(_bootstrap.Task, exited).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        if (first != _bootstrap.Task)
+        {
+            throw new ResourceStartException($"The Kafka development cluster exited at start: {string.Join(" | ", Logs.After(0).TakeLast(5).Select(l => l.Text))}");
+        }
+
+        BootstrapServers = await _bootstrap.Task;
+    }
 
     /// <summary>Sends a control command (for example "all-down", "broker-up 2", "create-topic name 6") and returns the reply.</summary>
     public async Task<string> SendAsync(string command, CancellationToken cancellationToken = default)

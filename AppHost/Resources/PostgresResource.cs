@@ -13,6 +13,7 @@ public sealed class PostgresResource(string name, string dataRoot, int port, str
     private const string ServerUser = "postgres";
     private readonly List<string> _databases = [];
     private ChildProcess? _process;
+    private Supervisor? _supervisor;
     private string? _adminConnectionString = externalConnectionString;
     private int _port = port;
 
@@ -56,9 +57,27 @@ public sealed class PostgresResource(string name, string dataRoot, int port, str
         await WaitUntilAsync(IsReachableAsync, _process, TimeSpan.FromSeconds(60), $"PostgreSQL '{Name}'", cancellationToken);
         await CreateDatabasesAsync(cancellationToken);
         SetState(ResourceState.Running, "healthy");
+        if (_process is not null)
+        {
+            // A crashed server comes back on the same port and data folder, and recovers from its write-ahead log.
+            _supervisor = new Supervisor(this, async restartCancellation =>
+            {
+                await StartLocalServerAsync(restartCancellation);
+                return _process!;
+            }, IsReachableAsync);
+            _supervisor.Watch(_process);
+        }
     }
 
-    public override Task StopAsync() => StopProcessAsync(_process);
+    public override async Task StopAsync()
+    {
+        if (_supervisor is not null)
+        {
+            await _supervisor.StopAsync();
+        }
+
+        await StopProcessAsync(_process);
+    }
 
     private async Task StartLocalServerAsync(CancellationToken cancellationToken)
     {

@@ -5,20 +5,19 @@ namespace EfaPlatform.AppHost.Resources;
 
 /// <summary>
 /// A service of this repository, run from its build output with the Aspire environment conventions. It is started
-/// once its dependencies are healthy, watched through /health, and restarted with backoff when it exits.
+/// once its dependencies are healthy; a <see cref="Supervisor"/> watches it through /health and restarts it when it exits.
 /// </summary>
 public sealed class ProjectResource(string name, string projectPath) : Resource(name)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(3) };
     private readonly List<Action<IDictionary<string, string?>>> _environment = [];
-    private readonly CancellationTokenSource _stopping = new();
     private int _requestedHttpPort;
     private int? _requestedGrpcPort;
     private int _httpPort;
     private int? _grpcPort;
     private bool _runsMigrations;
     private ChildProcess? _process;
-    private Task? _supervisor;
+    private Supervisor? _supervisor;
 
     public override string Type => "project";
 
@@ -78,6 +77,7 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     public ProjectResource WithReference(KafkaResource kafka)
     {
         AddDependency(kafka);
+        kafka.Restarted += Restart;
         _environment.Add(environment =>
         {
             environment[$"ConnectionStrings__{kafka.Name}"] = kafka.BootstrapServers;
@@ -131,25 +131,34 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
         Launch(assembly);
         await WaitUntilAsync(IsHealthyAsync, _process, StartTimeout, $"Service '{Name}'", cancellationToken);
         SetState(ResourceState.Running, "healthy");
-        _supervisor = Task.Run(() => SuperviseAsync(assembly), CancellationToken.None);
+        _supervisor = new Supervisor(this, _ => Task.FromResult(Launch(assembly)), IsHealthyAsync);
+        _supervisor.Watch(_process!);
     }
 
     public override async Task StopAsync()
     {
-        await _stopping.CancelAsync();
-        await StopProcessAsync(_process);
         if (_supervisor is not null)
         {
-            await _supervisor;
+            await _supervisor.StopAsync();
         }
+
+        await StopProcessAsync(_process);
     }
 
-    private void Launch(string assembly)
+    /// <summary>Ends the process so that its supervisor starts it anew, with the environment as it is now (new addresses of a restarted dependency).</summary>
+    public void Restart()
+    {
+        Log("restart: a dependency started anew");
+        _process?.Signal(ChildProcess.SigTerm);
+    }
+
+    private ChildProcess Launch(string assembly)
     {
         var environment = BuildEnvironment();
         _process = ChildProcess.Start(ProjectLocator.DotnetHost, [assembly], Logs, environment, Path.GetDirectoryName(assembly));
         ProcessId = _process.Id;
         StartedAt = DateTimeOffset.UtcNow;
+        return _process;
     }
 
     private Dictionary<string, string?> BuildEnvironment()
@@ -182,88 +191,6 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
         }
 
         return environment;
-    }
-
-    private async Task SuperviseAsync(string assembly)
-    {
-        var health = Task.Run(() => WatchHealthAsync(_stopping.Token));
-        var failuresInARow = 0;
-        while (!_stopping.IsCancellationRequested)
-        {
-            var exitCode = await _process!.Exited;
-            if (_stopping.IsCancellationRequested)
-            {
-                break;
-            }
-
-            var ranFor = DateTimeOffset.UtcNow - (StartedAt ?? DateTimeOffset.UtcNow);
-            failuresInARow = ranFor > TimeSpan.FromMinutes(1) ? 1 : failuresInARow + 1;
-            SetState(ResourceState.Exited, $"exit code {exitCode.ToString(CultureInfo.InvariantCulture)}");
-            var delay = TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, failuresInARow - 1)));
-            SetState(ResourceState.Restarting, $"restarting in {delay.TotalSeconds:0} s");
-            try
-            {
-                await Task.Delay(delay, _stopping.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            RestartCount++;
-            Launch(assembly);
-            SetState(ResourceState.Starting);
-        }
-
-        await health;
-    }
-
-    private async Task WatchHealthAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            if (_process is null || _process.HasExited || State is ResourceState.Restarting or ResourceState.Exited)
-            {
-                continue;
-            }
-
-            var healthy = await IsHealthyQuietlyAsync(stopping);
-            if (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            switch (healthy, State)
-            {
-                case (true, not ResourceState.Running):
-                    SetState(ResourceState.Running, "healthy");
-                    break;
-                case (false, ResourceState.Running):
-                    SetState(ResourceState.Unhealthy, "unhealthy");
-                    break;
-            }
-        }
-    }
-
-    private async Task<bool> IsHealthyQuietlyAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await IsHealthyAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
     }
 
     private async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)

@@ -12,6 +12,7 @@ public sealed class RedisResource(string name, string dataRoot, int port, string
 {
     private readonly string? _external = externalConnectionString;
     private ChildProcess? _process;
+    private Supervisor? _supervisor;
     private int _port = port;
 
     public override string Type => _external is null ? "redis" : "redis (external)";
@@ -34,9 +35,27 @@ public sealed class RedisResource(string name, string dataRoot, int port, string
 
         await WaitUntilAsync(PingAsync, _process, TimeSpan.FromSeconds(30), $"Redis '{Name}'", cancellationToken);
         SetState(ResourceState.Running, "healthy");
+        if (_process is not null)
+        {
+            // A crashed server comes back on the same port and reloads its append-only file.
+            _supervisor = new Supervisor(this, _ =>
+            {
+                StartLocalServer();
+                return Task.FromResult(_process!);
+            }, PingAsync);
+            _supervisor.Watch(_process);
+        }
     }
 
-    public override Task StopAsync() => StopProcessAsync(_process);
+    public override async Task StopAsync()
+    {
+        if (_supervisor is not null)
+        {
+            await _supervisor.StopAsync();
+        }
+
+        await StopProcessAsync(_process);
+    }
 
     private void StartLocalServer()
     {
