@@ -25,6 +25,7 @@ var identity = builder.AddProject("identity", "src/Identity/EfaPlatform.Identity
     .WithEnvironment("Identity__Seed__TenantId", DevelopmentTenant.Id)
     .WithEnvironment("Identity__Seed__Password", builder.Secret("identity-seed-password"))
     .WithEnvironment("Identity__Seed__ClientSecret", builder.Secret("identity-seed-client"))
+    .WithEnvironment("Identity__Seed__TotpSecret", builder.TotpSecret("identity-seed-totp"))
     .WithEnvironment("Identity__WebClients__0__ClientId", "efa-dev-web")
     .WithEnvironment("Identity__WebClients__0__DisplayName", "Development web front end")
     .WithEnvironment("Identity__WebClients__0__RedirectUris__0", $"{publicUrl}dev/callback");
@@ -58,6 +59,7 @@ app.AfterStart(() => Console.WriteLine($"""
                          -d grant_type=client_credentials -d scope=efa.identity {publicUrl}connect/token
       people:          admin@heidelberg.example, sachbearbeitung@heidelberg.example, erika@buerger.example, operator@efa.example
                        password: {builder.DataDirectory}/identity-seed-password.secret
+                       TOTP of admin and operator (administration needs it): {builder.DataDirectory}/identity-seed-totp.secret
       municipality:    Heidelberg, tenant {DevelopmentTenant.Id}, offers every catalog service:
                        {publicUrl}api/forms/v1/tenants/{DevelopmentTenant.Id}/services
       REST APIs:       {publicUrl}api/forms/openapi.json, {publicUrl}api/identity/openapi.json

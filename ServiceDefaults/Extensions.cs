@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -22,9 +21,8 @@ public static class Extensions
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddServiceDiscovery();
         // Services sit behind the gateway: the caller's host and scheme arrive as X-Forwarded-* from it. Only proxies in
-        // ForwardedHeaders:KnownNetworks/KnownProxies (loopback by default) are believed.
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
+        // ForwardedHeaders:KnownNetworks/KnownProxies (and loopback) are believed.
+        builder.AddEfaForwardedHeaders();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
             http.AddStandardResilienceHandler();
@@ -40,7 +38,9 @@ public static class Extensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseMiddleware<OutageMiddleware>();
         app.UseMiddleware<RestProblems>();
+        app.UseMiddleware<RestRequestGuard>();
         app.MapHealthChecks(HealthPath);
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapGrpcHealthChecksService();

@@ -13,7 +13,8 @@ public static class GrpcApi
         builder.Services.AddGrpc(grpc =>
             {
                 grpc.EnableDetailedErrors = false;
-                grpc.Interceptors.Add<OutageInterceptor>();
+                grpc.Interceptors.Add<StorageErrorInterceptor>();
+                grpc.Interceptors.Add<RequestTextInterceptor>();
             })
             .AddJsonTranscoding(transcoding =>
                 // Error details the services attach must be writable as JSON for REST callers too.

@@ -36,6 +36,18 @@ public static class InfrastructureFailures
         return false;
     }
 
+    /// <summary>
+    /// After PostgreSQL went away, every idle pooled connection is dead, and each would fail one more request when next
+    /// used: drop them all at the first sign, so that the next requests open fresh ones.
+    /// </summary>
+    public static void ForgetBrokenConnections(Exception exception)
+    {
+        if (exception is NpgsqlException || exception.InnerException is NpgsqlException)
+        {
+            NpgsqlConnection.ClearAllPools();
+        }
+    }
+
     /// <summary>Connection exceptions (08…), insufficient resources (53…), and a server shutting down or starting (57P01–57P03).</summary>
     private static bool IsTransient(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState.StartsWith("53", StringComparison.Ordinal)

@@ -28,6 +28,7 @@ public static class Postgres
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                InfrastructureFailures.ForgetBrokenConnections(e);
                 return HealthCheckResult.Unhealthy("PostgreSQL is not reachable.", e);
             }
         }

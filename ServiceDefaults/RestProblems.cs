@@ -21,6 +21,7 @@ public sealed class RestProblems(RequestDelegate next)
         [5] = ("NOT_FOUND", 404, "Not found"),
         [6] = ("ALREADY_EXISTS", 409, "Already exists"),
         [7] = ("PERMISSION_DENIED", 403, "Forbidden"),
+        [8] = ("RESOURCE_EXHAUSTED", 429, "Too many requests"),
         [9] = ("FAILED_PRECONDITION", 400, "Failed precondition"),
         [10] = ("ABORTED", 409, "Conflict"),
         [14] = ("UNAVAILABLE", 503, "Service unavailable"),
@@ -62,8 +63,8 @@ public sealed class RestProblems(RequestDelegate next)
         }
         catch (JsonException)
         {
-            await context.Response.Body.WriteAsync(error);
-            return;
+            // Cut at MaxErrorBodyBytes: the status stays, the details are dropped rather than sent as broken JSON.
+            status = new JsonObject { ["code"] = 2, ["message"] = "The error was too large to show in full." };
         }
 
         var code = status?["code"]?.GetValue<int>() ?? 2;

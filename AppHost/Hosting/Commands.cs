@@ -45,18 +45,38 @@ internal static class Commands
 
     public static string NewSecret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
+    /// <summary>160 random bits in Base32 (RFC 4648, 32 characters, no padding), as authenticator apps take TOTP secrets.</summary>
+    public static string NewBase32Secret() =>
+        new string(System.Security.Cryptography.RandomNumberGenerator.GetItems<char>("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 32));
+
     /// <summary>Reads a secret kept in the data folder, creating it the first time (readable by the AppHost's user only).</summary>
-    public static string ReadOrCreateSecret(string path)
+    public static string ReadOrCreateSecret(string path, Func<string>? create = null)
     {
         if (File.Exists(path))
         {
             return File.ReadAllText(path).Trim();
         }
 
-        var secret = NewSecret();
-        File.WriteAllText(path, secret);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var secret = create is null ? NewSecret() : create();
+        WriteSecretFile(path, secret);
         return secret;
+    }
+
+    /// <summary>
+    /// Writes a new file that only the AppHost's user can read and write, from its creation on: the mode is given to
+    /// open(2), so there is no moment in which the umask's mode lets others read it. An existing file is not overwritten.
+    /// </summary>
+    public static void WriteSecretFile(string path, string content)
+    {
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        using var writer = new StreamWriter(stream);
+        writer.Write(content);
     }
 
 }

@@ -42,12 +42,18 @@ public sealed class PlatformBuilder
     /// <param name="projectPath">Relative to the repository root.</param>
     public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
 
-    /// <summary>A development secret, made at first use and kept in the data folder (readable by the AppHost's user only).</summary>
-    public string Secret(string name)
+    /// <summary>
+    /// A development secret, made at first use (by <paramref name="create"/>, 48 hex digits unless given) and kept in the
+    /// data folder, readable by the AppHost's user only.
+    /// </summary>
+    public string Secret(string name, Func<string>? create = null)
     {
         Directory.CreateDirectory(DataDirectory);
-        return Commands.ReadOrCreateSecret(Path.Combine(DataDirectory, $"{name}.secret"));
+        return Commands.ReadOrCreateSecret(Path.Combine(DataDirectory, $"{name}.secret"), create);
     }
+
+    /// <summary>A development TOTP secret (Base32, as authenticator apps take it), made and kept like <see cref="Secret"/>.</summary>
+    public string TotpSecret(string name) => Secret(name, Commands.NewBase32Secret);
 
     public PlatformApplication Build() => new(_resources, Configuration, DataDirectory);
 

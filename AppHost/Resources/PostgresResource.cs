@@ -111,7 +111,9 @@ public sealed class PostgresResource(string name, string dataRoot, int port, str
         Log($"initdb {DataDirectory}");
         Directory.CreateDirectory(DataDirectory);
         var passwordFile = Path.Combine(DataDirectory, "..", $".{Name}.initdb-password");
-        await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
+        // One left by an initdb that was killed is replaced; the new one is the AppHost user's alone from the start.
+        File.Delete(passwordFile);
+        Commands.WriteSecretFile(passwordFile, password);
         try
         {
             if (Commands.IsRoot)

@@ -23,10 +23,13 @@ public static class EfaAuthentication
     private static readonly string[] AllowedAlgorithms =
         [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256];
 
+    /// <summary>The header "typ" of an access token (RFC 9068); the platform issues nothing else as a bearer token.</summary>
+    private static readonly string[] AccessTokenTypes = ["at+jwt", "application/at+jwt"];
+
     /// <summary>
-    /// JWT bearer validation of the platform's tokens (from the identity service found through service discovery or
-    /// Authentication:Authority) and, when section Keycloak is set, of an external Keycloak realm's; plus the
-    /// platform's authorization policies (<see cref="EfaPolicies"/>).
+    /// JWT bearer validation of the platform's access tokens (from the identity service found through service discovery
+    /// or Authentication:Authority) and, when section Keycloak is set, of an external Keycloak realm's; plus the
+    /// platform's authorization policies (<see cref="EfaPolicies"/>) with this service's scope for machine clients.
     /// </summary>
     public static IHostApplicationBuilder AddEfaAuthentication(this IHostApplicationBuilder builder)
     {
@@ -54,6 +57,8 @@ public static class EfaAuthentication
                 jwt.RefreshInterval = KeyRefreshInterval;
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = Parameters(platform.Audience, validateAudience: true);
+                // Only access tokens (RFC 9068); an identity token of the same issuer says "JWT".
+                jwt.TokenValidationParameters.ValidTypes = AccessTokenTypes;
             });
         }
 
@@ -65,15 +70,22 @@ public static class EfaAuthentication
                 jwt.RequireHttpsMetadata = keycloak.RequireHttpsMetadata;
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = Parameters(keycloak.Audience ?? keycloak.Resource, keycloak.VerifyTokenAudience);
-                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => MapKeycloakRoles(context, keycloak.Resource) };
+                jwt.TokenValidationParameters.TypeValidator = (type, token, _) => ValidateKeycloakTokenType(type, token);
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => AdoptKeycloakToken(context, keycloak) };
             });
         }
 
+        var scope = string.IsNullOrWhiteSpace(platform.Scope) ? DefaultScope(builder.Environment.ApplicationName) : platform.Scope;
+        builder.Services.AddSingleton(new ServiceScopeRequirement(scope));
         builder.Services.AddSingleton<IAuthorizationPolicyProvider, EfaPolicyProvider>();
         builder.Services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build());
         return builder;
     }
+
+    /// <summary>"efa." and the service's name: the last part of the application name, in lower case (EfaPlatform.Forms → efa.forms).</summary>
+    public static string DefaultScope(string applicationName) =>
+        "efa." + ServiceName.Of(applicationName);
 
     private static TokenValidationParameters Parameters(string? audience, bool validateAudience) => new()
     {
@@ -101,6 +113,15 @@ public static class EfaAuthentication
             options.VerifyTokenAudience = verify;
         }
 
+        foreach (var (keycloakRole, platformRole) in options.RoleMap)
+        {
+            if (!EfaClaims.Roles.Contains(platformRole, StringComparer.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Keycloak:RoleMap:{keycloakRole} is '{platformRole}', which is not a platform role: use one of {string.Join(", ", EfaClaims.Roles)}.");
+            }
+        }
+
         return options;
     }
 
@@ -123,27 +144,61 @@ public static class EfaAuthentication
         }
     }
 
-    /// <summary>Keycloak puts roles in realm_access.roles and resource_access.{client}.roles; the platform reads "role".</summary>
-    private static Task MapKeycloakRoles(TokenValidatedContext context, string? resource)
+    /// <summary>
+    /// Keycloak marks its access tokens in the payload ("typ": "Bearer"; identity tokens say "ID", refresh tokens
+    /// "Refresh") and, when asked to follow RFC 9068, in the header ("at+jwt"). Anything else is refused.
+    /// </summary>
+    private static string ValidateKeycloakTokenType(string? type, SecurityToken securityToken)
     {
-        if (context.Principal?.Identity is not ClaimsIdentity identity || context.SecurityToken is not JsonWebToken token)
+        if (type is not null && AccessTokenTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
         {
+            return type;
+        }
+
+        if (securityToken is JsonWebToken token && token.TryGetPayloadValue<string>("typ", out var payloadType)
+            && string.Equals(payloadType, "Bearer", StringComparison.Ordinal))
+        {
+            return "Bearer";
+        }
+
+        throw new SecurityTokenInvalidTypeException("Only Keycloak access tokens are accepted, not identity or refresh tokens.") { InvalidType = type ?? "" };
+    }
+
+    /// <summary>
+    /// A Keycloak subject becomes "kc:{sub}", so that it can never be taken for a platform account id; realm roles and
+    /// the client roles of <see cref="KeycloakOptions.Resource"/> become platform roles only as
+    /// <see cref="KeycloakOptions.RoleMap"/> says, and role claims the token carries itself are dropped.
+    /// </summary>
+    private static Task AdoptKeycloakToken(TokenValidatedContext context, KeycloakOptions keycloak)
+    {
+        if (context.Principal?.Identity is not ClaimsIdentity identity || context.SecurityToken is not JsonWebToken token
+            || identity.FindFirst(EfaClaims.Subject) is not { } subject)
+        {
+            context.Fail("The Keycloak token names no subject.");
             return Task.CompletedTask;
+        }
+
+        identity.TryRemoveClaim(subject);
+        identity.AddClaim(new Claim(EfaClaims.Subject, KeycloakOptions.SubjectPrefix + subject.Value, subject.ValueType, subject.Issuer));
+        foreach (var role in identity.FindAll(EfaClaims.Role).ToList())
+        {
+            identity.TryRemoveClaim(role);
         }
 
         var roles = new List<string>();
         if (token.TryGetPayloadValue<JsonElement>("realm_access", out var realm) && realm.TryGetProperty("roles", out var realmRoles))
         {
-            roles.AddRange(realmRoles.EnumerateArray().Select(r => r.GetString()!));
+            roles.AddRange(realmRoles.EnumerateArray().Select(r => r.GetString() ?? ""));
         }
 
-        if (resource is not null && token.TryGetPayloadValue<JsonElement>("resource_access", out var access)
-            && access.TryGetProperty(resource, out var client) && client.TryGetProperty("roles", out var clientRoles))
+        if (keycloak.Resource is not null && token.TryGetPayloadValue<JsonElement>("resource_access", out var access)
+            && access.TryGetProperty(keycloak.Resource, out var client) && client.TryGetProperty("roles", out var clientRoles))
         {
-            roles.AddRange(clientRoles.EnumerateArray().Select(r => r.GetString()!));
+            roles.AddRange(clientRoles.EnumerateArray().Select(r => r.GetString() ?? ""));
         }
 
-        foreach (var role in roles.Distinct().Where(role => !identity.HasClaim(EfaClaims.Role, role)))
+        var mapped = roles.Select(role => keycloak.RoleMap.GetValueOrDefault(role)).OfType<string>().Distinct(StringComparer.Ordinal);
+        foreach (var role in mapped)
         {
             identity.AddClaim(new Claim(EfaClaims.Role, role));
         }

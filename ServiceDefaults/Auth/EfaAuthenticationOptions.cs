@@ -13,15 +13,25 @@ public sealed class EfaAuthenticationOptions
 
     /// <summary>Secure by default; only a development AppHost turns it off for its loopback addresses.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// The scope a machine client needs to call this service ("efa.forms"); defaults to "efa." and the service's name,
+    /// the last part of the application name in lower case (EfaPlatform.Forms → efa.forms).
+    /// </summary>
+    public string? Scope { get; set; }
 }
 
 /// <summary>
-/// Configuration section "Keycloak" (the Keycloak adapter's key names): tokens of an external Keycloak realm are accepted
-/// too when it is present, with realm and client roles mapped to the platform's "role" claim.
+/// Configuration section "Keycloak" (the Keycloak adapter's key names): access tokens of an external Keycloak realm are
+/// accepted too when it is present. Their subjects become "kc:{sub}", and only the realm and client roles named in
+/// <see cref="RoleMap"/> become platform roles.
 /// </summary>
 public sealed class KeycloakOptions
 {
     public const string SectionName = "Keycloak";
+
+    /// <summary>What a Keycloak subject is prefixed with, so that it never equals a platform account id.</summary>
+    public const string SubjectPrefix = "kc:";
 
     /// <summary>Keycloak's base address, for example https://login.example.de/ (key auth-server-url).</summary>
     public string? AuthServerUrl { get; set; }
@@ -29,7 +39,7 @@ public sealed class KeycloakOptions
     /// <summary>The realm whose tokens are accepted.</summary>
     public string? Realm { get; set; }
 
-    /// <summary>The client id whose client roles are mapped (key resource).</summary>
+    /// <summary>The client id whose client roles are read (key resource).</summary>
     public string? Resource { get; set; }
 
     /// <summary>The audience tokens must carry; defaults to <see cref="Resource"/>.</summary>
@@ -39,6 +49,12 @@ public sealed class KeycloakOptions
     public bool VerifyTokenAudience { get; set; } = true;
 
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// Keycloak role → platform role (Keycloak:RoleMap:{keycloak-role}={platform-role}), for realm and client roles alike.
+    /// A role not named here gives nothing; role claims the token carries itself are dropped.
+    /// </summary>
+    public Dictionary<string, string> RoleMap { get; set; } = new(StringComparer.Ordinal);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AuthServerUrl) && !string.IsNullOrWhiteSpace(Realm);
 

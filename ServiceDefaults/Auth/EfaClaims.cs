@@ -17,6 +17,12 @@ public static class EfaClaims
     public const string Citizen = "citizen";
     public const string Organisation = "organisation";
 
+    /// <summary>The role of a tenant's machine client (client credentials).</summary>
+    public const string MachineClient = "client";
+
+    /// <summary>Every role a platform token may carry.</summary>
+    public static readonly IReadOnlyList<string> Roles = [PlatformAdmin, TenantAdmin, Caseworker, Citizen, Organisation, MachineClient];
+
     public static string? SubjectId(this ClaimsPrincipal user) => user.FindFirst(Subject)?.Value;
 
     public static string? TenantId(this ClaimsPrincipal user) => user.FindFirst(Tenant)?.Value;
@@ -33,6 +39,16 @@ public static class EfaClaims
 
     public static TrustLevel? TrustLevelOf(this ClaimsPrincipal user) =>
         TrustLevels.Parse(user.FindFirst(TrustLevel)?.Value);
+
+    /// <summary>
+    /// Whether a person signed in (the token carries a platform trust level); otherwise it is a machine client (client
+    /// credentials), which is bound by its scopes.
+    /// </summary>
+    public static bool IsPerson(this ClaimsPrincipal user) => user.TrustLevelOf() is not null;
+
+    /// <summary>Whether the token grants <paramref name="scope"/> (claim "scope": space-separated, or one claim per scope).</summary>
+    public static bool HasServiceScope(this ClaimsPrincipal user, string scope) =>
+        user.FindAll(Scope).Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
 }
 
 /// <summary>eIDAS / BundID trust levels, in increasing order.</summary>

@@ -11,8 +11,10 @@ public static class OpenApiEndpoints
     /// Serves the OpenAPI document of the service's REST API at /api/{service}/openapi.json, the path the gateway
     /// already routes to the service. Call after the gRPC services are mapped.
     /// </summary>
-    public static WebApplication MapEfaOpenApi(this WebApplication app, string service)
+    /// <summary>The REST API as OpenAPI at /api/{service}/openapi.json, the service named as in <see cref="ServiceName"/>.</summary>
+    public static WebApplication MapEfaOpenApi(this WebApplication app)
     {
+        var service = ServiceName.Of(app.Environment);
         string? document = null;
         app.MapGet($"/api/{service}/openapi.json", (EndpointDataSource endpoints) =>
         {

@@ -17,6 +17,7 @@ public static class Extensions
         builder.Services.AddOptions<FormsOptions>().Bind(builder.Configuration.GetSection(FormsOptions.SectionName)).ValidateOnStart();
         builder.AddEfaPostgres();
         builder.AddEfaRedis();
+        builder.AddEfaIdempotency();
         builder.AddEfaAuthentication();
         builder.AddEfaGrpcApi();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -47,7 +48,7 @@ public static class Extensions
         app.MapGrpcService<ActivationsService>();
         app.MapGrpcService<Submissions.SubmissionsService>();
         app.MapGrpcReflectionService();
-        app.MapEfaOpenApi("forms");
+        app.MapEfaOpenApi();
         return app;
     }
 }

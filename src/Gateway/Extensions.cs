@@ -29,6 +29,7 @@ public static class Extensions
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseMiddleware<IdempotencyKeyGate>();
         app.UseMiddleware<BearerTokenGate>();
         return app;
     }

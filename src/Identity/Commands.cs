@@ -17,6 +17,9 @@ public static class Commands
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
                     await scope.ServiceProvider.GetRequiredService<IdentityDb>().Database.MigrateAsync();
+                    // Data Protection keys written before the key ring was encrypted are encrypted now.
+                    await KeyRingProtection.EncryptClearKeysAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(),
+                        scope.ServiceProvider.GetRequiredService<KeyRingCipher>(), CancellationToken.None);
                     await Provisioning.RunAsync(scope.ServiceProvider, app.Configuration, app.Logger, CancellationToken.None);
                 }
 

@@ -28,7 +28,8 @@ public static class Extensions
             ?? throw new InvalidOperationException("Connection string 'postgres' is missing: set ConnectionStrings__postgres.");
         builder.Services.AddDbContext<IdentityDb>(db => db.UseNpgsql(connectionString).UseOpenIddict());
         builder.AddEfaPostgres();
-        builder.Services.AddDataProtection().PersistKeysToDbContext<IdentityDb>().SetApplicationName("efa-identity");
+        // The key ring protects TOTP secrets and sign-in cookies; it is kept in the database, encrypted with Identity:KeySecret.
+        builder.Services.AddDataProtection().PersistKeysToDbContext<IdentityDb>().SetApplicationName("efa-identity").ProtectKeysWithKeySecret();
 
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
@@ -91,13 +92,17 @@ public static class Extensions
 
         builder.AddEfaGrpcApi();
         builder.AddEfaRedis();
-        builder.AddEfaIdempotency();
+        // A repeated registration, secret rotation or TOTP enrolment gets its secret again; Redis holds it only encrypted.
+        builder.AddEfaIdempotency(idempotency => idempotency
+            .SecretResponse<Contracts.Identity.V1.ClientWithSecret>()
+            .SecretResponse<Contracts.Identity.V1.TotpEnrollment>());
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(encoders =>
             encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages();
         builder.Services.AddScoped<Accounts.PasswordSignIn>();
         builder.Services.AddSingleton<Accounts.Totp>();
         builder.Services.AddScoped<Accounts.DevelopmentEid>();
+        builder.AddIdentityRateLimits();
         return builder;
     }
 
@@ -125,7 +130,7 @@ public static class Extensions
         app.MapGrpcService<Profile.AccountsService>();
         app.MapGrpcService<Profile.ProfileService>();
         app.MapGrpcReflectionService();
-        app.MapEfaOpenApi("identity");
+        app.MapEfaOpenApi();
         return app;
     }
 }

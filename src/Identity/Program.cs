@@ -15,6 +15,7 @@ app.MapDefaultEndpoints();
 app.UseRequestLocalization(localization => localization
     .SetDefaultCulture("de").AddSupportedCultures("de", "en").AddSupportedUICultures("de", "en"));
 app.UseStaticFiles();
+app.UseIdentityRateLimits();
 app.MapIdentityEndpoints();
 await app.RunAsync();
 return 0;

@@ -20,6 +20,7 @@ public static class EventBusExtensions
     {
         builder.AddEfaKafka(connectionName);
         builder.Services.AddOptions<MessagingOptions>()
+            .Configure(options => options.Service = ServiceName.Of(builder.Environment))
             .Bind(builder.Configuration.GetSection(MessagingOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();

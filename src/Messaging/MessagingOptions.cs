@@ -7,7 +7,10 @@ public sealed class MessagingOptions
 {
     public const string SectionName = "Messaging";
 
-    /// <summary>The service that publishes: CloudEvents source "/efa/{Service}" and default consumer group.</summary>
+    /// <summary>
+    /// The service that publishes: CloudEvents source "/efa/{Service}" and default consumer group. Defaults to the
+    /// service's name (<see cref="ServiceDefaults.ServiceName"/>); set it only to run a service under another name.
+    /// </summary>
     [Required(ErrorMessage = "Messaging:Service is required (the publishing service's name, for example 'forms').")]
     [RegularExpression("^[a-z][a-z0-9-]*$", ErrorMessage = "Messaging:Service must be a lower-case name such as 'forms'.")]
     public string Service { get; set; } = "";

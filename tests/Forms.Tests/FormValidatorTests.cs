@@ -199,4 +199,24 @@ public sealed class FormValidatorTests
             Assert.Equal(3, texts.Distinct().Count());
         }
     }
+
+    [Fact]
+    public void A_pattern_that_backtracks_catastrophically_still_gives_its_answer()
+    {
+        var field = new FormElement { Id = "code", Type = FieldType.Text, Label = new("Code"), Pattern = "(a+)+b" };
+
+        AssertOnly(ValidateOne(field, $"\"{new string('a', 5000)}!\""), "code", "pattern");
+        Assert.Empty(ValidateOne(field, "\"aaab\""));
+    }
+
+    [Fact]
+    public void At_most_a_hundred_problems_are_listed_and_the_rest_are_counted()
+    {
+        var answers = "{" + string.Join(",", Enumerable.Range(0, 250).Select(i => $"\"stray{i}\":1")) + "}";
+
+        var errors = Validate(new FormSchema { Elements = [Field("name", FieldType.Text)] }, answers, language: "en");
+
+        Assert.Equal(FormValidator.MaxErrors + 1, errors.Count);
+        Assert.Equal(("tooManyErrors", "There are 150 more problems; please fix the ones shown first."), (errors[^1].Code, errors[^1].Message));
+    }
 }

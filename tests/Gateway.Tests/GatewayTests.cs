@@ -35,6 +35,20 @@ public sealed class GatewayTests(GatewayFixture gateway, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task An_idempotency_key_with_non_ASCII_bytes_is_refused_with_400_and_a_problem_not_a_502()
+    {
+        using var careless = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 });
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{gateway.RestUrl}/api/probe/v1/echo") { Content = JsonContent.Create(new { text = "x" }) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "schlüssel-ä");
+
+        using var response = await careless.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Idempotency-Key", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_request_without_a_well_formed_correlation_id_gets_a_new_one()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{gateway.RestUrl}/api/probe/v1/echo") { Content = JsonContent.Create(new { text = "x" }) };

@@ -46,6 +46,23 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
     }
 
     [Fact]
+    public async Task Two_tenants_racing_for_one_slug_give_one_tenant_and_a_conflict_naming_the_slug()
+    {
+        var token = await OperatorTokenAsync();
+        var slug = $"r-{Guid.NewGuid():N}"[..20];
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _operator.CallAsync(HttpMethod.Post, "/api/identity/v1/tenants", token,
+            new { slug, displayName = "Gemeinde Wettlauf", ars = UniqueArs(), contactEmail = "rathaus@test.example" })));
+
+        Assert.Single(answers, a => a.Status == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.Status);
+            Assert.True(a.Body.GetProperty("errors").TryGetProperty("slug", out _), a.Body.ToString());
+        });
+    }
+
+    [Fact]
     public async Task A_deactivated_tenants_client_gets_no_token()
     {
         var operatorToken = await OperatorTokenAsync();
@@ -131,7 +148,7 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
 
         var changed = await CreateAsync(new { body.slug, displayName = "Gemeinde Anders", body.ars, body.contactEmail });
         Assert.Equal(HttpStatusCode.BadRequest, changed.Status);
-        Assert.True(changed.Body.GetProperty("errors").TryGetProperty("idempotency-key", out _));
+        Assert.True(changed.Body.GetProperty("errors").TryGetProperty("idempotencyKey", out _));
 
         var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=200", operatorToken);
         Assert.Single(list.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("slug").GetString() == body.slug);

@@ -33,6 +33,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
             ["Keycloak:Realm"] = "municipality",
             ["Keycloak:resource"] = "efa-platform",
             ["Keycloak:RequireHttpsMetadata"] = "false",
+            ["Keycloak:RoleMap:efa-operator"] = EfaClaims.PlatformAdmin,
         };
         _service = await ServiceHost.StartAsync(configuration, builder => builder.AddEfaAuthentication(), mapEndpoints: app =>
         {
@@ -95,7 +96,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_Keycloak_token_is_accepted_with_realm_and_client_roles_mapped()
+    public async Task A_Keycloak_token_is_accepted_with_configured_roles_mapped_and_its_subject_kept_apart()
     {
         var token = _keycloak.Issue(
             [new Claim("sub", "kc-user-1"), new Claim("acr", "substantial")], audience: "efa-platform",
@@ -104,12 +105,31 @@ public sealed class AuthenticationTests : IAsyncLifetime
                 ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "offline_access" } },
                 ["resource_access"] = new Dictionary<string, object>
                 {
-                    ["efa-platform"] = new Dictionary<string, object> { ["roles"] = new[] { EfaClaims.PlatformAdmin } },
+                    ["efa-platform"] = new Dictionary<string, object> { ["roles"] = new[] { "efa-operator" } },
                 },
             });
 
         Assert.Equal(HttpStatusCode.OK, (await CallAsync("/operators", token)).Status);
-        Assert.Equal("kc-user-1", (await CallAsync("/anyone", token)).Body);
+        Assert.Equal("kc:kc-user-1", (await CallAsync("/anyone", token)).Body);
+    }
+
+    [Fact]
+    public async Task A_Keycloak_role_that_is_not_mapped_gives_no_platform_role()
+    {
+        // Named like a platform role, in the realm, the client and a claim of its own: none of it is configured.
+        var token = _keycloak.Issue(
+            [new Claim("sub", "kc-user-2"), new Claim("acr", "substantial"), new Claim("role", EfaClaims.PlatformAdmin)], audience: "efa-platform",
+            extraPayload: new Dictionary<string, object>
+            {
+                ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { EfaClaims.PlatformAdmin } },
+                ["resource_access"] = new Dictionary<string, object>
+                {
+                    ["efa-platform"] = new Dictionary<string, object> { ["roles"] = new[] { EfaClaims.PlatformAdmin } },
+                },
+            });
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await CallAsync("/operators", token)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await CallAsync("/anyone", token)).Status);
     }
 
     [Fact]

@@ -13,10 +13,14 @@ namespace EfaPlatform.TestInfrastructure;
 /// <summary>
 /// What a municipality's system or a web front end does over plain HTTP against the gateway: the client credentials
 /// grant, and the authorization code grant with PKCE through the real sign-in pages (cookies, anti-forgery, redirects).
+/// <paramref name="defaultTotpSecret"/> answers the TOTP step of a sign-in that names no secret of its own: the
+/// development seed's administrators have it, because administration needs trust level substantial.
 /// </summary>
-public sealed partial class OidcClient(string gatewayUrl) : IDisposable
+public sealed partial class OidcClient(string gatewayUrl, string? defaultTotpSecret = null) : IDisposable
 {
     public const string WebClientId = "efa-dev-web";
+    private static readonly Dictionary<string, long> LastTimeSteps = new(StringComparer.Ordinal);
+    private static readonly SemaphoreSlim TimeStepLock = new(1, 1);
     private readonly CookieContainer _cookies = new();
     private HttpClient? _http;
 
@@ -62,12 +66,37 @@ public sealed partial class OidcClient(string gatewayUrl) : IDisposable
             var afterLogin = await PostFormAsync(login, new() { ["Email"] = email, ["Password"] = password });
             if (afterLogin.StartsWith("/account/totp", StringComparison.Ordinal))
             {
-                var code = new Totp(Base32Encoding.ToBytes(totpSecret ?? throw new InvalidOperationException("TOTP asked for but no secret given."))).ComputeTotp();
+                var code = await UnusedCodeAsync(email, totpSecret ?? defaultTotpSecret ?? throw new InvalidOperationException("TOTP asked for but no secret given."));
                 afterLogin = await PostFormAsync(afterLogin, new() { ["Code"] = code });
             }
 
             return afterLogin;
         });
+
+    /// <summary>
+    /// The code of a time step not used yet for this account in this test run: the platform takes each code once, and
+    /// tests sign the same administrator in again and again. Waits for the next 30-second step when needed.
+    /// </summary>
+    private static async Task<string> UnusedCodeAsync(string email, string secret)
+    {
+        await TimeStepLock.WaitAsync();
+        try
+        {
+            var step = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+            if (LastTimeSteps.TryGetValue(email, out var last) && last >= step)
+            {
+                step = last + 1;
+                await Task.Delay(DateTimeOffset.FromUnixTimeSeconds(step * 30) - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+            }
+
+            LastTimeSteps[email] = step;
+            return new Totp(Base32Encoding.ToBytes(secret)).ComputeTotp(DateTimeOffset.FromUnixTimeSeconds(step * 30).UtcDateTime);
+        }
+        finally
+        {
+            TimeStepLock.Release();
+        }
+    }
 
     /// <summary>Signs in as a test person of the development eID (trust level high) and redeems the code.</summary>
     public Task<(HttpStatusCode Status, JsonElement Body)> SignInWithDevelopmentEidAsync(string pseudonym, string scope = "openid efa.identity") =>

@@ -22,5 +22,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Platform.DisposeAsync();
 
-    public OidcClient Client() => new(GatewayUrl);
+    /// <summary>TOTP secret of the seeded administrators (admin@heidelberg.example, operator@efa.example).</summary>
+    public string SeedTotpSecret => Platform.Secret("identity-seed-totp");
+
+    /// <summary>A client of the gateway; the seeded administrators sign in with it at trust level substantial.</summary>
+    public OidcClient Client() => new(GatewayUrl, SeedTotpSecret);
 }

@@ -20,14 +20,18 @@ public sealed class TestIssuer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly RsaSecurityKey _key;
 
-    private TestIssuer(WebApplication app, string issuer, RsaSecurityKey key)
+    private TestIssuer(WebApplication app, string issuer, RsaSecurityKey key, bool keycloak)
     {
         _app = app;
         Issuer = issuer;
         _key = key;
+        IsKeycloak = keycloak;
     }
 
     public string Issuer { get; }
+
+    /// <summary>Shaped like a Keycloak realm: its access tokens say "typ": "Bearer" in the payload, not "at+jwt" in the header.</summary>
+    public bool IsKeycloak { get; }
 
     public static async Task<TestIssuer> StartAsync(string path = "")
     {
@@ -50,16 +54,26 @@ public sealed class TestIssuer : IAsyncDisposable
             keys = new[] { new { kty = jwk.Kty, use = "sig", kid = jwk.Kid, alg = "RS256", n = jwk.N, e = jwk.E } },
         }), "application/json"));
         await app.StartAsync();
-        return new TestIssuer(app, issuer, key);
+        return new TestIssuer(app, issuer, key, keycloak: path.Length > 0);
     }
 
-    /// <summary>A signed token from this issuer; every property can be set wrong on purpose.</summary>
+    /// <summary>
+    /// A signed access token from this issuer; every property can be set wrong on purpose. <paramref name="type"/> is
+    /// the header "typ" of a platform token ("at+jwt" unless given; an identity token says "JWT") or the payload "typ" of
+    /// a Keycloak token ("Bearer" unless given; an identity token says "ID").
+    /// </summary>
     public string Issue(
         IEnumerable<Claim> claims, string audience = "efa-api", string? issuer = null, DateTime? expires = null,
-        SecurityKey? signingKey = null, IDictionary<string, object>? extraPayload = null)
+        SecurityKey? signingKey = null, IDictionary<string, object>? extraPayload = null, string? type = null)
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddMinutes(10);
+        var payload = new Dictionary<string, object>(extraPayload ?? new Dictionary<string, object>(), StringComparer.Ordinal);
+        if (IsKeycloak)
+        {
+            payload["typ"] = type ?? "Bearer";
+        }
+
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer ?? Issuer,
@@ -69,7 +83,8 @@ public sealed class TestIssuer : IAsyncDisposable
             NotBefore = expiry < now ? expiry.AddMinutes(-10) : now,
             Expires = expiry,
             SigningCredentials = new SigningCredentials(signingKey ?? _key, SecurityAlgorithms.RsaSha256),
-            Claims = extraPayload,
+            Claims = payload,
+            TokenType = IsKeycloak ? "JWT" : type ?? "at+jwt",
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
@@ -92,8 +107,13 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public static SecurityKey UnknownKey() => new RsaSecurityKey(RSA.Create(2048)) { KeyId = "unknown-" + Guid.NewGuid().ToString("N") };
 
-    public static Claim[] Person(string subject, string? tenant = null, string? role = null, string acr = "low")
+    /// <summary>
+    /// A person's claims. Without <paramref name="acr"/>, administrators (tenant-admin, platform-admin) have signed in
+    /// with a second factor ("substantial"), as administration requires; everybody else with a password ("low").
+    /// </summary>
+    public static Claim[] Person(string subject, string? tenant = null, string? role = null, string? acr = null)
     {
+        acr ??= role is "tenant-admin" or "platform-admin" ? "substantial" : "low";
         var claims = new List<Claim> { new("sub", subject), new("acr", acr) };
         if (tenant is not null)
         {
@@ -107,6 +127,10 @@ public sealed class TestIssuer : IAsyncDisposable
 
         return [.. claims];
     }
+
+    /// <summary>A machine client's claims (client credentials): no trust level, the role "client", its tenant and scopes.</summary>
+    public static Claim[] Machine(string clientId, string tenant, string scope) =>
+        [new("sub", clientId), new("tenant", tenant), new("role", "client"), new("scope", scope)];
 
     public async ValueTask DisposeAsync()
     {

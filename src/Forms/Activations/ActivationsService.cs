@@ -16,7 +16,7 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
 {
     public const string DefaultReferencePrefix = "EFA";
 
-    [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.TenantAdmin + "," + EfaClaims.PlatformAdmin)]
+    [Authorize(Policy = EfaPolicies.TenantAdministration)]
     public override async Task<Activation> ActivateService(ActivateServiceRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();

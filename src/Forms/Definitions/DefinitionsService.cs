@@ -57,7 +57,7 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
     }
 
     /// <summary>Problems are reported per location, with the manifest's JSON path ("manifest $.form.elements[2].type") as the field.</summary>
-    [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin)]
+    [Authorize(Policy = EfaPolicies.PlatformAdministration)]
     public override async Task<ServiceDefinition> PublishServiceDefinition(PublishServiceDefinitionRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();

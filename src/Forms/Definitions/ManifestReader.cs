@@ -207,6 +207,12 @@ public static partial class ManifestReader
                 return null;
             }
 
+            var maxItems = OptionalDecimal(item, path, "maxItems") ?? 50;
+            if (maxItems > FormElement.MaxRepetitions)
+            {
+                Problem($"{path}.maxItems", $"must be at most {FormElement.MaxRepetitions}");
+            }
+
             return new FormElement
             {
                 Id = id, Type = type.Value, Label = label, Help = Localized(item, path, "help", required: false),
@@ -215,7 +221,7 @@ public static partial class ManifestReader
                 Pattern = pattern, NotInFuture = Bool(item, path, "notInFuture"), NotInPast = Bool(item, path, "notInPast"),
                 MinDate = OptionalDate(item, path, "minDate"), MaxDate = OptionalDate(item, path, "maxDate"), Options = options,
                 Repeatable = Bool(item, path, "repeatable"), MinItems = (int)(OptionalDecimal(item, path, "minItems") ?? 0),
-                MaxItems = (int)(OptionalDecimal(item, path, "maxItems") ?? 50), Elements = elements, Messages = messages,
+                MaxItems = (int)Math.Min(maxItems, FormElement.MaxRepetitions), Elements = elements, Messages = messages,
             };
         }
 

@@ -79,6 +79,9 @@ public sealed class FormElement
 
     public int MaxItems { get; init; } = 50;
 
+    /// <summary>The most entries a repeatable group may allow: each one is checked in full on every validation.</summary>
+    public const int MaxRepetitions = 200;
+
     public IReadOnlyList<FormElement> Elements { get; init; } = [];
 
     /// <summary>Messages that replace the standard ones for this field, by error code.</summary>

@@ -11,7 +11,11 @@ namespace EfaPlatform.Forms.Schemas;
 /// </summary>
 public sealed partial class FormValidator(TimeProvider clock)
 {
+    /// <summary>Problems reported at most; the rest are counted in one last error, so an answer cannot make the reply huge.</summary>
+    public const int MaxErrors = 100;
+
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
     public IReadOnlyList<ValidationError> Validate(FormSchema schema, JsonElement answers, ValidationMode mode, string language)
@@ -24,14 +28,38 @@ public sealed partial class FormValidator(TimeProvider clock)
         }
 
         run.Elements(schema.Elements, answers, "");
+        if (run.Omitted > 0)
+        {
+            run.Errors.Add(new ValidationError("", "tooManyErrors",
+                StandardMessages.For(new FormElement { Id = "", Type = FieldType.Group, Label = new("") }, "tooManyErrors", run.Language, max: run.Omitted)));
+        }
+
         return run.Errors;
     }
+
+    /// <summary>
+    /// A manifest's pattern, compiled once: linear-time matching (NonBacktracking) where the pattern allows it, otherwise
+    /// backtracking with a time limit, after which the answer counts as not matching.
+    /// </summary>
+    private static Regex PatternFor(string pattern) => Patterns.GetOrAdd(pattern, static source =>
+    {
+        try
+        {
+            return new Regex($"^(?:{source})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex($"^(?:{source})$", RegexOptions.CultureInvariant, PatternTimeout);
+        }
+    });
 
     private DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Berlin).DateTime);
 
     private sealed class Run(FormValidator validator, ValidationMode mode, string language, JsonElement root)
     {
         public List<ValidationError> Errors { get; } = [];
+
+        public int Omitted { get; private set; }
 
         public string Language => language;
 
@@ -332,7 +360,7 @@ public sealed partial class FormValidator(TimeProvider clock)
         {
             try
             {
-                return Regex.IsMatch(value, $"^(?:{pattern})$", RegexOptions.CultureInvariant, PatternTimeout);
+                return PatternFor(pattern).IsMatch(value);
             }
             catch (RegexMatchTimeoutException)
             {
@@ -340,8 +368,16 @@ public sealed partial class FormValidator(TimeProvider clock)
             }
         }
 
-        private void Add(string path, FormElement element, string code, object? min = null, object? max = null) =>
+        private void Add(string path, FormElement element, string code, object? min = null, object? max = null)
+        {
+            if (Errors.Count >= MaxErrors)
+            {
+                Omitted++;
+                return;
+            }
+
             Errors.Add(new ValidationError(path, code, StandardMessages.For(element, code, language, min, max)));
+        }
     }
 
     [GeneratedRegex(@"^\+?[0-9 ()/\-]{5,25}$")]

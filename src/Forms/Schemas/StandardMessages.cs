@@ -10,6 +10,7 @@ public static class StandardMessages
         ["minLength"] = new("Bitte geben Sie mindestens {min} Zeichen ein.", "Please enter at least {min} characters.", "Veuillez saisir au moins {min} caractères."),
         ["maxLength"] = new("Bitte geben Sie höchstens {max} Zeichen ein.", "Please enter at most {max} characters.", "Veuillez saisir au plus {max} caractères."),
         ["pattern"] = new("Die Angabe hat nicht das verlangte Format.", "The answer does not have the required format.", "La réponse n'a pas le format requis."),
+        ["tooManyErrors"] = new("Es gibt noch {max} weitere Probleme; bitte beheben Sie zuerst die genannten.", "There are {max} more problems; please fix the ones shown first.", "Il y a encore {max} autres problèmes ; veuillez d'abord corriger ceux indiqués."),
         ["min"] = new("Der Wert muss mindestens {min} sein.", "The value must be at least {min}.", "La valeur doit être au moins {min}."),
         ["max"] = new("Der Wert darf höchstens {max} sein.", "The value must be at most {max}.", "La valeur doit être au plus {max}."),
         ["integer"] = new("Bitte geben Sie eine ganze Zahl ein.", "Please enter a whole number.", "Veuillez saisir un nombre entier."),

@@ -30,7 +30,8 @@ public sealed record NewSubmission(
     IReadOnlyList<AttachmentReference> Attachments,
     long FeeAmountCents,
     string Language,
-    string IdempotencyKey);
+    string IdempotencyKey,
+    string RequestFingerprint);
 
 /// <summary>Whose submissions to list, and which of them.</summary>
 public sealed record SubmissionFilter(

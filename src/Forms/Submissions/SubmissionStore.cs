@@ -11,8 +11,11 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
 {
     private const string Columns = "id, tenant_id, citizen_id, service_id, service_version, reference, status, fee_amount_cents, language, submitted_at";
 
-    /// <returns>The submission, and whether it is new (false: the citizen used this idempotency key before).</returns>
-    public async Task<(StoredSubmission Submission, bool Created)> CreateAsync(NewSubmission submission, CancellationToken cancellationToken)
+    /// <returns>
+    /// The submission, whether it is new (false: the citizen used this idempotency key before), and whether the request
+    /// is the one that made it (false: the key was used for another request).
+    /// </returns>
+    public async Task<(StoredSubmission Submission, bool Created, bool SameRequest)> CreateAsync(NewSubmission submission, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
@@ -31,13 +34,13 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
                     insert into reference_counters (tenant_id, year, last_number) values ($2, $13, 1)
                     on conflict (tenant_id, year) do update set last_number = reference_counters.last_number + 1
                     returning last_number)
-                insert into submissions ({Columns}, answers, idempotency_key, updated_at)
-                select $1, $2, $3, $4, $5, $6 || '-' || $13 || '-' || lpad(last_number::text, 6, '0'), $7, $8, $9, $10, $11, $12, $10 from counter
+                insert into submissions ({Columns}, answers, idempotency_key, updated_at, request_fingerprint)
+                select $1, $2, $3, $4, $5, $6 || '-' || $13 || '-' || lpad(last_number::text, 6, '0'), $7, $8, $9, $10, $11, $12, $10, $14 from counter
                 returning reference
                 """,
                 id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, submission.ReferencePrefix, status,
                 submission.FeeAmountCents, submission.Language, now, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = submission.AnswersJson },
-                submission.IdempotencyKey, now.Year));
+                submission.IdempotencyKey, now.Year, submission.RequestFingerprint));
             foreach (var attachment in submission.Attachments)
             {
                 batch.BatchCommands.Add(Command("insert into submission_attachments (submission_id, field_path, document_id) values ($1, $2, $3)",
@@ -63,15 +66,18 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         {
             // The key was used before (or raced in from a second request): the first submission is the answer.
             await transaction.RollbackAsync(CancellationToken.None);
-            return (await FindByIdempotencyKeyAsync(submission.CitizenId, submission.IdempotencyKey, cancellationToken)
-                    ?? throw new InvalidOperationException("The submission that holds the idempotency key vanished."), false);
+            var (first, fingerprint) = await FindByIdempotencyKeyAsync(submission.CitizenId, submission.IdempotencyKey, cancellationToken);
+            var same = fingerprint is null
+                ? first.TenantId == submission.TenantId && first.ServiceId == submission.ServiceId
+                : fingerprint == submission.RequestFingerprint;
+            return (first, false, same);
         }
 
         var history = submission.FeeAmountCents > 0
             ? new[] { new StatusEntry(SubmissionStatus.Submitted, now, ""), new StatusEntry(SubmissionStatus.PaymentPending, now, "") }
             : [new StatusEntry(SubmissionStatus.Submitted, now, "")];
         return (new StoredSubmission(id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, reference,
-            history[^1].Status, submission.FeeAmountCents, submission.Language, now, submission.AnswersJson, submission.Attachments, history), true);
+            history[^1].Status, submission.FeeAmountCents, submission.Language, now, submission.AnswersJson, submission.Attachments, history), true, true);
     }
 
     /// <summary>One submission with answers, attachments and history; null when there is none with this id.</summary>
@@ -260,12 +266,24 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         return true;
     }
 
-    private async Task<StoredSubmission?> FindByIdempotencyKeyAsync(string citizenId, string key, CancellationToken cancellationToken)
+    private async Task<(StoredSubmission Submission, string? Fingerprint)> FindByIdempotencyKeyAsync(string citizenId, string key, CancellationToken cancellationToken)
     {
-        await using var select = dataSource.CreateCommand("select id from submissions where citizen_id = $1 and idempotency_key = $2");
+        await using var select = dataSource.CreateCommand("select id, request_fingerprint from submissions where citizen_id = $1 and idempotency_key = $2");
         select.Parameters.AddWithValue(citizenId);
         select.Parameters.AddWithValue(key);
-        return await select.ExecuteScalarAsync(cancellationToken) is Guid id ? await GetAsync(id, cancellationToken) : null;
+        Guid id;
+        string? fingerprint;
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The submission that holds the idempotency key vanished.");
+            }
+
+            (id, fingerprint) = (reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+        }
+
+        return ((await GetAsync(id, cancellationToken))!, fingerprint);
     }
 
     private static async Task AppendHistoryAsync(

@@ -94,10 +94,11 @@ public sealed partial class SubmissionsService(
         }
 
         errors.ThrowIfAny();
-        var (submission, created) = await store.CreateAsync(new NewSubmission(
+        var (submission, created, sameRequest) = await store.CreateAsync(new NewSubmission(
             tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
-            definition.Fee.AmountFor(activation.FeeAmountCents, answers.RootElement), language, key!), context.CancellationToken);
-        if (!created && (submission.TenantId != tenantId || submission.ServiceId != definition.Id))
+            definition.Fee.AmountFor(activation.FeeAmountCents, answers.RootElement), language, key!, IdempotencyKeys.Fingerprint(request)),
+            context.CancellationToken);
+        if (!sameRequest)
         {
             // Redis no longer had the key (it keeps keys 24 h), but the submission it made is still there.
             errors.Add("idempotency_key", "was already used for another submission of yours; use a new key for a new submission");

@@ -43,6 +43,7 @@ public static class GatewayProblems
 
 public enum GrpcStatus
 {
+    InvalidArgument = 3,
     DeadlineExceeded = 4,
     ResourceExhausted = 8,
     Unimplemented = 12,

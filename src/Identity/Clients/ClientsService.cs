@@ -14,8 +14,11 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace EfaPlatform.Identity.Clients;
 
-/// <summary>A tenant's machine clients: OpenIddict applications with the client credentials grant, tagged with the tenant.</summary>
-[Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin + "," + EfaClaims.TenantAdmin)]
+/// <summary>
+/// A tenant's machine clients: OpenIddict applications with the client credentials grant, tagged with the tenant.
+/// Answers with a secret are cached by the idempotency convention only encrypted (see Extensions).
+/// </summary>
+[Authorize(Policy = EfaPolicies.TenantAdministration)]
 public sealed class ClientsService(IdentityDb db, IOpenIddictApplicationManager applications) : Contracts.Identity.V1.ClientsService.ClientsServiceBase
 {
     public override async Task<ClientWithSecret> RegisterClient(RegisterClientRequest request, ServerCallContext context)
@@ -44,7 +47,7 @@ public sealed class ClientsService(IdentityDb db, IOpenIddictApplicationManager 
         }
 
         descriptor.Properties[ConnectEndpoints.TenantProperty] = JsonSerializer.SerializeToElement(tenant.Id.ToString());
-        descriptor.Properties[ConnectEndpoints.RolesProperty] = JsonSerializer.SerializeToElement(new[] { "client" });
+        descriptor.Properties[ConnectEndpoints.RolesProperty] = JsonSerializer.SerializeToElement(new[] { EfaClaims.MachineClient });
         descriptor.Properties[ConnectEndpoints.ActiveProperty] = JsonSerializer.SerializeToElement(true);
         var application = await applications.CreateAsync(descriptor, context.CancellationToken);
         return new ClientWithSecret { Client = await ToProtoAsync(application, context.CancellationToken), ClientSecret = secret };

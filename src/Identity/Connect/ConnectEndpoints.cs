@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using EfaPlatform.Identity.Data;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -18,6 +20,9 @@ public static class ConnectEndpoints
     public const string TenantProperty = "efa_tenant";
     public const string ActiveProperty = "efa_active";
     public const string RolesProperty = "efa_roles";
+
+    /// <summary>OpenID Connect's auth_time: when the person signed in, in Unix seconds; refreshing keeps it.</summary>
+    public const string AuthTimeClaim = "auth_time";
 
     public static WebApplication MapOpenIdConnectEndpoints(this WebApplication app)
     {
@@ -34,14 +39,7 @@ public static class ConnectEndpoints
         var signIn = await context.AuthenticateAsync(Extensions.SignInScheme);
         if (!signIn.Succeeded || request.HasPromptValue(PromptValues.Login))
         {
-            if (request.HasPromptValue(PromptValues.None))
-            {
-                return Forbid(Errors.LoginRequired, "The user is not signed in.");
-            }
-
-            var returnUrl = context.Request.PathBase + context.Request.Path + QueryString.Create(
-                context.Request.HasFormContentType ? context.Request.Form.ToList() : context.Request.Query.ToList());
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [Extensions.SignInScheme]);
+            return await SignInAgainAsync(context, request, signIn.Succeeded);
         }
 
         var account = await FindAccountAsync(db, signIn.Principal.SubjectId(), context.RequestAborted);
@@ -52,11 +50,47 @@ public static class ConnectEndpoints
         }
 
         var acr = signIn.Principal.FindFirst(EfaClaims.TrustLevel)?.Value ?? TrustLevel.Low.Name();
-        var identity = UserIdentity(account, acr);
+        if (account.TotpEnabled && (TrustLevels.Parse(acr) ?? TrustLevel.Low) < TrustLevel.Substantial)
+        {
+            // Signed in with the password alone before the second factor was set up: that sign-in no longer suffices.
+            return await SignInAgainAsync(context, request, signedIn: true);
+        }
+
+        var signedInAt = signIn.Properties?.IssuedUtc ?? DateTimeOffset.UtcNow;
+        var identity = UserIdentity(account, acr, signedInAt.ToUnixTimeSeconds());
         identity.SetScopes(request.GetScopes().Intersect(PlatformScopes.All));
         identity.SetResources(options.Value.Audience);
         identity.SetDestinations(DestinationsOf);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// Sends the browser to the sign-in page and back. An existing sign-in is ended first, so that prompt=login gets a
+    /// real new sign-in; the way back no longer asks for prompt=login, or the new sign-in would be sent round again.
+    /// </summary>
+    private static async Task<IResult> SignInAgainAsync(HttpContext context, OpenIddictRequest request, bool signedIn)
+    {
+        if (request.HasPromptValue(PromptValues.None))
+        {
+            return Forbid(Errors.LoginRequired, "The user is not signed in.");
+        }
+
+        if (signedIn)
+        {
+            await context.SignOutAsync(Extensions.SignInScheme);
+        }
+
+        var prompt = string.Join(' ', (request.Prompt ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(value => value != PromptValues.Login));
+        var parameters = (context.Request.HasFormContentType ? context.Request.Form.ToList() : context.Request.Query.ToList())
+            .Where(parameter => parameter.Key != Parameters.Prompt).ToList();
+        if (prompt.Length > 0)
+        {
+            parameters.Add(KeyValuePair.Create(Parameters.Prompt, new StringValues(prompt)));
+        }
+
+        var returnUrl = context.Request.PathBase + context.Request.Path + QueryString.Create(parameters);
+        return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [Extensions.SignInScheme]);
     }
 
     private static async Task<IResult> TokenAsync(HttpContext context, IdentityDb db, IOpenIddictApplicationManager applications, IOptions<IdentityServiceOptions> options)
@@ -93,8 +127,10 @@ public static class ConnectEndpoints
                 return Forbid(Errors.InvalidGrant, "The account can no longer sign in.");
             }
 
-            // Roles and tenant are read again, so a refreshed token reflects changes since the sign-in.
-            var identity = UserIdentity(account, result.Principal!.FindFirst(EfaClaims.TrustLevel)?.Value ?? TrustLevel.Low.Name());
+            // Roles and tenant are read again, so a refreshed token reflects changes since the sign-in; the time of the
+            // sign-in itself stays what it was.
+            var identity = UserIdentity(account, result.Principal!.FindFirst(EfaClaims.TrustLevel)?.Value ?? TrustLevel.Low.Name(),
+                SignedInAt(result.Principal));
             identity.SetScopes(result.Principal.GetScopes());
             identity.SetResources(result.Principal.GetResources());
             identity.SetDestinations(DestinationsOf);
@@ -140,13 +176,19 @@ public static class ConnectEndpoints
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
-    public static ClaimsIdentity UserIdentity(Account account, string acr)
+    /// <param name="signedInAt">When the person signed in (Unix seconds), carried as auth_time into every token of the sign-in.</param>
+    public static ClaimsIdentity UserIdentity(Account account, string acr, long? signedInAt)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, EfaClaims.Subject, EfaClaims.Role);
         identity.SetClaim(EfaClaims.Subject, account.Id.ToString());
         identity.SetClaim(Claims.Name, account.DisplayName);
         identity.SetClaim(Claims.Email, account.Email);
         identity.SetClaim(EfaClaims.TrustLevel, acr);
+        if (signedInAt is { } seconds)
+        {
+            identity.AddClaim(new Claim(AuthTimeClaim, seconds.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64));
+        }
+
         if (account.TenantId is { } tenant)
         {
             identity.SetClaim(EfaClaims.Tenant, tenant.ToString());
@@ -155,6 +197,13 @@ public static class ConnectEndpoints
         identity.SetClaims(EfaClaims.Role, [.. account.Roles]);
         return identity;
     }
+
+    /// <summary>When the token's holder signed in, from its auth_time claim; null for tokens without one.</summary>
+    public static DateTimeOffset? SignInTime(ClaimsPrincipal principal) =>
+        SignedInAt(principal) is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
+    private static long? SignedInAt(ClaimsPrincipal principal) =>
+        long.TryParse(principal.FindFirst(AuthTimeClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
 
     public static bool IsActive(IReadOnlyDictionary<string, JsonElement> properties) =>
         !properties.TryGetValue(ActiveProperty, out var active) || active.ValueKind != JsonValueKind.False;
@@ -175,7 +224,7 @@ public static class ConnectEndpoints
     {
         Claims.Name when claim.Subject!.HasScope(Scopes.Profile) => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Email when claim.Subject!.HasScope(Scopes.Email) => [Destinations.AccessToken, Destinations.IdentityToken],
-        EfaClaims.TrustLevel or EfaClaims.Tenant or EfaClaims.Role => [Destinations.AccessToken, Destinations.IdentityToken],
+        EfaClaims.TrustLevel or EfaClaims.Tenant or EfaClaims.Role or AuthTimeClaim => [Destinations.AccessToken, Destinations.IdentityToken],
         Claims.Name or Claims.Email => [],
         _ => [Destinations.AccessToken],
     };

@@ -3,6 +3,7 @@ using EfaPlatform.Identity.Accounts;
 using EfaPlatform.Identity.Connect;
 using EfaPlatform.Identity.Data;
 using EfaPlatform.ServiceDefaults.Auth;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -21,7 +22,7 @@ public sealed class WebClientOptions
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 }
 
-/// <summary>Development data: a tenant with an admin, a caseworker, a citizen, an operator and a machine client.</summary>
+/// <summary>Development data: a tenant with an admin, a caseworker, a citizen, an operator (both with TOTP) and a machine client.</summary>
 public sealed class DevelopmentSeedOptions
 {
     public bool Enabled { get; set; }
@@ -35,12 +36,20 @@ public sealed class DevelopmentSeedOptions
     public Guid? TenantId { get; set; }
 
     public string ClientSecret { get; set; } = "";
+
+    /// <summary>
+    /// Base32 TOTP secret of the seeded operator and tenant-admin, given by the AppHost: administration needs trust level
+    /// substantial, so they sign in with password and code. Not set on an account that has a second factor already.
+    /// </summary>
+    public string TotpSecret { get; set; } = "";
 }
 
 /// <summary>What the migration step puts in place besides the schema: web clients from configuration, development data.</summary>
 public static partial class Provisioning
 {
     public const string DevelopmentTenantSlug = "heidelberg";
+    private const string OperatorEmail = "operator@efa.example";
+    private const string TenantAdminEmail = "admin@heidelberg.example";
 
     public static async Task RunAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken cancellationToken)
     {
@@ -54,6 +63,7 @@ public static partial class Provisioning
         if (seed.Enabled)
         {
             await SeedDevelopmentDataAsync(services.GetRequiredService<IdentityDb>(), applications, seed, cancellationToken);
+            await SeedAdministratorsTotpAsync(services.GetRequiredService<IdentityDb>(), services.GetRequiredService<IDataProtectionProvider>(), seed, cancellationToken);
             LogSeeded(logger, DevelopmentTenantSlug);
         }
     }
@@ -106,8 +116,8 @@ public static partial class Provisioning
             db.Tenants.Add(tenant);
         }
 
-        await EnsureAccountAsync(db, "operator@efa.example", "Plattformbetrieb", AccountKind.Operator, null, EfaClaims.PlatformAdmin, seed.Password, cancellationToken);
-        await EnsureAccountAsync(db, "admin@heidelberg.example", "Verwaltung Heidelberg", AccountKind.Staff, tenant.Id, EfaClaims.TenantAdmin, seed.Password, cancellationToken);
+        await EnsureAccountAsync(db, OperatorEmail, "Plattformbetrieb", AccountKind.Operator, null, EfaClaims.PlatformAdmin, seed.Password, cancellationToken);
+        await EnsureAccountAsync(db, TenantAdminEmail, "Verwaltung Heidelberg", AccountKind.Staff, tenant.Id, EfaClaims.TenantAdmin, seed.Password, cancellationToken);
         await EnsureAccountAsync(db, "sachbearbeitung@heidelberg.example", "Sachbearbeitung Heidelberg", AccountKind.Staff, tenant.Id, EfaClaims.Caseworker, seed.Password, cancellationToken);
         await EnsureAccountAsync(db, "erika@buerger.example", "Erika Mustermann", AccountKind.Citizen, null, EfaClaims.Citizen, seed.Password, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -129,6 +139,28 @@ public static partial class Provisioning
             descriptor.Properties[ConnectEndpoints.ActiveProperty] = JsonSerializer.SerializeToElement(true);
             await applications.CreateAsync(descriptor, cancellationToken);
         }
+    }
+
+    private static async Task SeedAdministratorsTotpAsync(
+        IdentityDb db, IDataProtectionProvider dataProtection, DevelopmentSeedOptions seed, CancellationToken cancellationToken)
+    {
+        if (seed.TotpSecret.Length == 0)
+        {
+            return;
+        }
+
+        // The purpose Accounts.Totp protects secrets with.
+        var protector = dataProtection.CreateProtector("efa.identity.totp.v1");
+        var administrators = await db.Accounts
+            .Where(a => (a.Email == OperatorEmail || a.Email == TenantAdminEmail) && !a.TotpEnabled)
+            .ToListAsync(cancellationToken);
+        foreach (var administrator in administrators)
+        {
+            administrator.ProtectedTotpSecret = protector.Protect(seed.TotpSecret);
+            administrator.TotpEnabled = true;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task EnsureAccountAsync(

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EfaPlatform.Identity.Tenants;
 
-[Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin + "," + EfaClaims.TenantAdmin)]
+[Authorize(Policy = EfaPolicies.TenantAdministration)]
 public sealed class StaffService(IdentityDb db) : Contracts.Identity.V1.StaffService.StaffServiceBase
 {
     private static readonly string[] StaffRoles = [EfaClaims.TenantAdmin, EfaClaims.Caseworker];

@@ -9,10 +9,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EfaPlatform.Identity.Tenants;
 
+/// <summary>Reading a tenant needs membership; changing tenants is staff administration (<see cref="EfaPolicies.AdministrationTrustLevel"/>).</summary>
 [Authorize]
 public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.TenantsService.TenantsServiceBase
 {
-    private const string PlatformAdmin = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin;
+    private const string PlatformAdmin = EfaPolicies.PlatformAdministration;
 
     [Authorize(Policy = PlatformAdmin)]
     public override async Task<Contracts.Identity.V1.Tenant> CreateTenant(CreateTenantRequest request, ServerCallContext context)
@@ -35,9 +36,22 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
         }
 
         errors.ThrowIfAny();
-        if (await db.Tenants.AnyAsync(t => t.Slug == request.Slug || t.Ars == request.Ars, context.CancellationToken))
+        var taken = await db.Tenants.Where(t => t.Slug == request.Slug || t.Ars == request.Ars)
+            .Select(t => new { t.Slug, t.Ars }).ToListAsync(context.CancellationToken);
+        if (taken.Count > 0)
         {
-            throw FieldErrors.Conflict("A tenant with this slug or ARS exists already.");
+            var conflict = new FieldErrors();
+            if (taken.Any(t => t.Slug == request.Slug))
+            {
+                conflict.Add("slug", "is already taken", "alreadyExists");
+            }
+
+            if (taken.Any(t => t.Ars == request.Ars))
+            {
+                conflict.Add("ars", "is already taken", "alreadyExists");
+            }
+
+            throw conflict.ToRpcException(StatusCode.AlreadyExists, "A tenant with this slug or ARS exists already.");
         }
 
         var now = DateTimeOffset.UtcNow;
@@ -90,6 +104,7 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
         return response;
     }
 
+    [Authorize(Policy = EfaPolicies.TenantAdministration)]
     public override async Task<Contracts.Identity.V1.Tenant> UpdateTenant(UpdateTenantRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();

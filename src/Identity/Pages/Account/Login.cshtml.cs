@@ -10,6 +10,9 @@ namespace EfaPlatform.Identity.Pages.Account;
 
 public sealed class LoginModel(PasswordSignIn signIn, IOptions<IdentityServiceOptions> options) : PageModel
 {
+    private const string WrongCredentials = "Wrong credentials";
+    private const string WrongCredentialsOrCode = "Wrong credentials or code";
+
     public LoginTexts Texts { get; } = LoginTexts.For(CultureInfo.CurrentUICulture);
 
     [BindProperty(SupportsGet = true)]
@@ -21,11 +24,23 @@ public sealed class LoginModel(PasswordSignIn signIn, IOptions<IdentityServiceOp
     [BindProperty]
     public string? Password { get; set; }
 
+    /// <summary>The second form: password and security code together, for when the password alone has to wait.</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool WithCode { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
     public string? Error { get; private set; }
 
     public bool EmailMissing { get; private set; }
 
     public bool PasswordMissing { get; private set; }
+
+    public bool CodeMissing { get; private set; }
+
+    /// <summary>Shown with every failed sign-in alike, whether the account exists, the password was wrong or it has to wait.</summary>
+    public bool ShowsWaitHint => Error is WrongCredentials or WrongCredentialsOrCode;
 
     public bool DevelopmentEidEnabled => options.Value.DevelopmentEidEnabled;
 
@@ -37,29 +52,32 @@ public sealed class LoginModel(PasswordSignIn signIn, IOptions<IdentityServiceOp
     {
         EmailMissing = string.IsNullOrWhiteSpace(Email);
         PasswordMissing = string.IsNullOrEmpty(Password);
-        if (EmailMissing || PasswordMissing || Email!.Length > 254 || Password!.Length > PasswordPolicy.MaxLength)
+        CodeMissing = WithCode && string.IsNullOrWhiteSpace(Code);
+        var failure = WithCode ? WrongCredentialsOrCode : WrongCredentials;
+        if (EmailMissing || PasswordMissing || CodeMissing || Email!.Length > 254 || Password!.Length > PasswordPolicy.MaxLength)
         {
-            Error = EmailMissing || PasswordMissing ? null : "Wrong credentials";
+            Error = EmailMissing || PasswordMissing || CodeMissing ? null : failure;
             return Page();
         }
 
-        var result = await signIn.CheckPasswordAsync(Email, Password, cancellationToken);
+        var result = WithCode
+            ? await signIn.CheckPasswordAndCodeAsync(Email, Password, Code!, cancellationToken)
+            : await signIn.CheckPasswordAsync(Email, Password, cancellationToken);
         switch (result.Outcome)
         {
             case SignInOutcome.Succeeded:
-                await SignInSession.SignInAsync(HttpContext, result.Account!, TrustLevel.Low, "pwd");
+                await SignInSession.SignInAsync(HttpContext, result.Account!,
+                    result.SecondFactor ? TrustLevel.Substantial : TrustLevel.Low, result.SecondFactor ? "otp" : "pwd");
                 return SignInSession.Continue(this, ReturnUrl);
             case SignInOutcome.NeedsTotp:
                 await HttpContext.SignInAsync(SignInSession.PendingTotpScheme, SignInSession.Pending(result.Account!));
                 return RedirectToPage("/Account/Totp", new { ReturnUrl });
-            case SignInOutcome.LockedOut:
-                Error = "Locked out";
-                return Page();
             case SignInOutcome.Inactive:
                 Error = "Inactive";
                 return Page();
             default:
-                Error = "Wrong credentials";
+                // Unknown address, wrong password or code, or a wait after failures: one answer for all of them.
+                Error = failure;
                 return Page();
         }
     }

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace EfaPlatform.ServiceDefaults;
+
+/// <summary>
+/// The edge of every service's REST API (/api/…): a body that is not UTF-8 JSON is refused with 415 and an
+/// Idempotency-Key that is not printable ASCII with 400, before anything reads them; and an error answer that carries no
+/// body (401 and 403 from authorization, 404 and 405 from routing) gets a problem document, like every other REST error.
+/// </summary>
+public sealed class RestRequestGuard(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api") || IsGrpc(context.Request))
+        {
+            await next(context);
+            return;
+        }
+
+        if (Refusal(context.Request) is { } refusal)
+        {
+            await WriteAsync(context, refusal.Status, refusal.Detail, refusal.Field);
+            return;
+        }
+
+        await next(context);
+        if (context.Response.StatusCode >= 400 && !context.Response.HasStarted && string.IsNullOrEmpty(context.Response.ContentType))
+        {
+            await WriteAsync(context, context.Response.StatusCode, DetailOf(context), null);
+        }
+    }
+
+    private static (int Status, string Detail, string? Field)? Refusal(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(IdempotencyKeys.Header, out var keys) && !IdempotencyKeys.IsWellFormed(keys.ToString()))
+        {
+            return (StatusCodes.Status400BadRequest, $"The {IdempotencyKeys.Header} header {IdempotencyKeys.Rule}.", "idempotencyKey");
+        }
+
+        var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody || request.ContentType is not { } contentType)
+        {
+            return null;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (StatusCodes.Status415UnsupportedMediaType, "The body must be JSON: send Content-Type: application/json.", null);
+        }
+
+        return media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            ? (StatusCodes.Status415UnsupportedMediaType, $"The body must be UTF-8 JSON; charset '{media.Charset}' is not accepted.", null)
+            : null;
+    }
+
+    private static string DetailOf(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status401Unauthorized => "Send a valid bearer token (Authorization: Bearer …).",
+        StatusCodes.Status403Forbidden => "Your token does not allow this operation.",
+        StatusCodes.Status404NotFound => $"No operation answers {context.Request.Method} {context.Request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"{context.Request.Path} does not take {context.Request.Method}.",
+        var status => ReasonPhrases.GetReasonPhrase(status),
+    };
+
+    private static async Task WriteAsync(HttpContext context, int status, string detail, string? field)
+    {
+        var problem = new JsonObject
+        {
+            ["type"] = $"https://efa-platform.de/problems/http-{status}",
+            ["title"] = ReasonPhrases.GetReasonPhrase(status),
+            ["status"] = status,
+            ["detail"] = detail,
+            ["instance"] = context.Request.Path.Value,
+        };
+        if (field is not null)
+        {
+            problem["errors"] = new JsonObject { [field] = new JsonArray(detail) };
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        context.Response.ContentLength = null;
+        await context.Response.WriteAsync(problem.ToJsonString());
+    }
+
+    private static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+}
