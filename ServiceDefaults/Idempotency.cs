@@ -6,6 +6,7 @@ using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -20,8 +21,9 @@ namespace EfaPlatform.ServiceDefaults;
 /// the service's Data Protection key ring and bound to that Redis key, never in clear.
 /// Read-only methods (Get…, List…) are left alone.
 /// </summary>
-public sealed class IdempotencyInterceptor(
-    IConnectionMultiplexer redis, IHostEnvironment environment, IDataProtectionProvider dataProtection, IOptions<IdempotencyOptions> options) : Interceptor
+public sealed partial class IdempotencyInterceptor(
+    IConnectionMultiplexer redis, IHostEnvironment environment, IDataProtectionProvider dataProtection, IOptions<IdempotencyOptions> options,
+    ILogger<IdempotencyInterceptor> logger) : Interceptor
 {
     public const string MetadataKey = "idempotency-key";
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
@@ -45,7 +47,7 @@ public sealed class IdempotencyInterceptor(
 
         // Anonymous callers (self-registration) get a key space per address, not one shared by everybody.
         var http = context.GetHttpContext();
-        var caller = http.User.FindFirst("sub")?.Value ?? $"anonymous@{http.Connection.RemoteIpAddress}";
+        var caller = http.User.FindFirst(Auth.EfaClaims.Subject)?.Value ?? $"anonymous@{http.Connection.RemoteIpAddress}";
         var redisKey = $"{ServiceName.Of(environment)}:idempotency:{caller}:{context.Method}:{key}";
         var fingerprint = IdempotencyKeys.Fingerprint((IMessage)request);
         var database = redis.GetDatabase();
@@ -69,14 +71,25 @@ public sealed class IdempotencyInterceptor(
                 throw new RpcException(new Status(StatusCode.Aborted, "A request with this idempotency key is still being processed."));
             }
 
-            var response = (IMessage)Activator.CreateInstance<TResponse>();
-            response.MergeFrom(entry.Protected ? Unprotect(redisKey, entry.Response) : Convert.FromBase64String(entry.Response));
-            return (TResponse)response;
+            var first = (IMessage)Activator.CreateInstance<TResponse>();
+            first.MergeFrom(entry.Protected ? Unprotect(redisKey, entry.Response) : Convert.FromBase64String(entry.Response));
+            return (TResponse)first;
+        }
+
+        TResponse response;
+        try
+        {
+            response = await continuation(request, context);
+        }
+        catch
+        {
+            // A refused request changed nothing: the key is free for the corrected request.
+            await database.KeyDeleteAsync(redisKey);
+            throw;
         }
 
         try
         {
-            var response = await continuation(request, context);
             var answer = ((IMessage)response).ToByteArray();
             var secret = options.Value.IsSecret(typeof(TResponse));
             if (secret)
@@ -85,15 +98,19 @@ public sealed class IdempotencyInterceptor(
             }
 
             await database.StringSetAsync(redisKey, JsonSerializer.Serialize(new Entry(fingerprint, Convert.ToBase64String(answer), secret)), Retention);
-            return response;
         }
-        catch
+        catch (Exception e) when (InfrastructureFailures.IsTransient(e))
         {
-            // A refused request changed nothing: the key is free for the corrected request.
-            await database.KeyDeleteAsync(redisKey);
-            throw;
+            // The change is done: its answer goes out. The in-progress mark expires with its lease; a repeat after that
+            // runs again, which each service's own unique keys (or the durable key, as in forms) must absorb.
+            LogAnswerNotKept(logger, context.Method, e.Message);
         }
+
+        return response;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} succeeded, but its answer could not be kept for repeats: {Reason}")]
+    private static partial void LogAnswerNotKept(ILogger logger, string method, string reason);
 
     /// <summary>The stored secret answer; one this instance cannot decrypt (another key ring) is refused rather than guessed.</summary>
     private byte[] Unprotect(string redisKey, string answer)

@@ -42,9 +42,16 @@ public static class InfrastructureFailures
     /// </summary>
     public static void ForgetBrokenConnections(Exception exception)
     {
-        if (exception is NpgsqlException || exception.InnerException is NpgsqlException)
+        // Only when the connection itself broke (the server went away), not on a command timeout under load, which
+        // would turn into a storm of reconnects.
+        for (var current = exception; current is not null; current = current.InnerException)
         {
-            NpgsqlConnection.ClearAllPools();
+            if (current is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal))
+                || current is NpgsqlException { InnerException: IOException or SocketException })
+            {
+                NpgsqlConnection.ClearAllPools();
+                return;
+            }
         }
     }
 

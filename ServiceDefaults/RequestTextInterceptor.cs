@@ -125,22 +125,26 @@ public sealed class RequestTextInterceptor : Interceptor
         }
     }
 
-    private static void CheckText(string text, string path, FieldErrors errors, ref int found)
+    /// <summary>The position of the first control character other than tab and line breaks, or null.</summary>
+    public static int? ControlCharacterIn(string text)
     {
-        if (found >= MaxViolations)
-        {
-            return;
-        }
-
         for (var i = 0; i < text.Length; i++)
         {
-            var c = text[i];
-            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            if (char.IsControl(text[i]) && text[i] is not ('\t' or '\n' or '\r'))
             {
-                errors.Add(path, $"must not contain control characters (U+{(int)c:X4} at position {i + 1}); only tab and line breaks are allowed", "controlCharacter");
-                found++;
-                return;
+                return i;
             }
+        }
+
+        return null;
+    }
+
+    private static void CheckText(string text, string path, FieldErrors errors, ref int found)
+    {
+        if (found < MaxViolations && ControlCharacterIn(text) is { } i)
+        {
+            errors.Add(path, $"must not contain control characters (U+{(int)text[i]:X4} at position {i + 1}); only tab and line breaks are allowed", "controlCharacter");
+            found++;
         }
     }
 

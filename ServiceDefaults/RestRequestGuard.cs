@@ -6,7 +6,8 @@ using Microsoft.Net.Http.Headers;
 namespace EfaPlatform.ServiceDefaults;
 
 /// <summary>
-/// The edge of every service's REST API (/api/…): a body that is not UTF-8 JSON is refused with 415 and an
+/// Form posts anywhere with a control character (other than tab and line breaks) are refused with 400. At the
+/// edge of every service's REST API (/api/…): a body that is not UTF-8 JSON is refused with 415 and an
 /// Idempotency-Key that is not printable ASCII with 400, before anything reads them; and an error answer that carries no
 /// body (401 and 403 from authorization, 404 and 405 from routing) gets a problem document, like every other REST error.
 /// </summary>
@@ -14,6 +15,13 @@ public sealed class RestRequestGuard(RequestDelegate next)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        // Form posts (sign-in pages, the token endpoint) follow the text rule of every API request.
+        if (IsUrlEncodedForm(context.Request) && await FormTextProblemAsync(context.Request) is { } formProblem)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, formProblem.Detail, formProblem.Field);
+            return;
+        }
+
         if (!context.Request.Path.StartsWithSegments("/api") || IsGrpc(context.Request))
         {
             await next(context);
@@ -54,6 +62,44 @@ public sealed class RestRequestGuard(RequestDelegate next)
         return media.Charset.HasValue && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             ? (StatusCodes.Status415UnsupportedMediaType, $"The body must be UTF-8 JSON; charset '{media.Charset}' is not accepted.", null)
             : null;
+    }
+
+    private static bool IsUrlEncodedForm(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>Reads the form and rewinds the body, so that whoever comes next (a page, OpenIddict, the gateway's proxy) reads it too.</summary>
+    private static async Task<(string Field, string Detail)?> FormTextProblemAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync();
+        }
+        catch (InvalidDataException e)
+        {
+            // ASP.NET Core's own form reader refuses a NUL (%00) outright.
+            return ("form", $"must not contain control characters: {e.InnerException?.Message ?? e.Message}");
+        }
+
+        request.Body.Position = 0;
+        foreach (var (name, values) in form)
+        {
+            if (RequestTextInterceptor.ControlCharacterIn(name) is not null)
+            {
+                return ("form", "A form field name holds a control character.");
+            }
+
+            foreach (var value in values)
+            {
+                if (value is not null && RequestTextInterceptor.ControlCharacterIn(value) is { } position)
+                {
+                    return (name, $"must not contain control characters (at position {position + 1}); only tab and line breaks are allowed");
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string DetailOf(HttpContext context) => context.Response.StatusCode switch

@@ -43,6 +43,31 @@ public sealed class PlatformBuilder
     public ProjectResource AddProject(string name, string projectPath) => Add(new ProjectResource(name, projectPath));
 
     /// <summary>
+    /// A platform service, named once: project src/{Name}/EfaPlatform.{Name}.csproj, an HTTP and a gRPC endpoint, its own
+    /// database named after it (migrated before every start), and the Redis and Kafka it uses.
+    /// </summary>
+    public ProjectResource AddService(string name, PostgresResource postgres, params Resource[] uses)
+    {
+        var folder = char.ToUpperInvariant(name[0]) + name[1..];
+        var service = AddProject(name, $"src/{folder}/EfaPlatform.{folder}.csproj")
+            .WithHttpEndpoint()
+            .WithGrpcEndpoint()
+            .WithReference(postgres.AddDatabase(name))
+            .WithMigrations();
+        foreach (var resource in uses)
+        {
+            _ = resource switch
+            {
+                RedisResource redis => service.WithReference(redis),
+                KafkaResource kafka => service.WithReference(kafka),
+                _ => throw new ArgumentException($"{name} cannot use {resource.Name} ({resource.Type}).", nameof(uses)),
+            };
+        }
+
+        return service;
+    }
+
+    /// <summary>
     /// A development secret, made at first use (by <paramref name="create"/>, 48 hex digits unless given) and kept in the
     /// data folder, readable by the AppHost's user only.
     /// </summary>

@@ -12,6 +12,7 @@ internal sealed class Supervisor(
     Func<CancellationToken, Task<ChildProcess>> restart,
     Func<CancellationToken, Task<bool>> isHealthy)
 {
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromMinutes(2);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
 
@@ -75,17 +76,34 @@ internal sealed class Supervisor(
 
             if (Restarted is { } restarted)
             {
-                await restarted();
+                try
+                {
+                    await restarted();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    resource.LastError = $"after the restart: {e.Message}";
+                }
             }
         }
 
         await health;
     }
 
+    /// <summary>A process that runs but does not become healthy in time is ended, so that the next round starts it anew.</summary>
     private async Task WaitForHealthAsync(ChildProcess process, CancellationToken stopping)
     {
+        var deadline = DateTimeOffset.UtcNow + HealthTimeout;
         while (!process.HasExited && !await ProbeAsync(stopping))
         {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                resource.LastError = $"not healthy {HealthTimeout.TotalSeconds:0} s after its start";
+                process.Signal(ChildProcess.SigKill);
+                await process.Exited.WaitAsync(stopping);
+                return;
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(200), stopping);
         }
     }

@@ -9,9 +9,8 @@ public static class OpenApiEndpoints
 {
     /// <summary>
     /// Serves the OpenAPI document of the service's REST API at /api/{service}/openapi.json, the path the gateway
-    /// already routes to the service. Call after the gRPC services are mapped.
+    /// already routes to the service (named as in <see cref="ServiceName"/>). Call after the gRPC services are mapped.
     /// </summary>
-    /// <summary>The REST API as OpenAPI at /api/{service}/openapi.json, the service named as in <see cref="ServiceName"/>.</summary>
     public static WebApplication MapEfaOpenApi(this WebApplication app)
     {
         var service = ServiceName.Of(app.Environment);

@@ -1,56 +1,44 @@
 using EfaPlatform.Forms.Activations;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
-using EfaPlatform.Messaging;
-using EfaPlatform.Messaging.Consuming;
-using EfaPlatform.ServiceDefaults;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace EfaPlatform.Forms;
 
 /// <summary>
-/// One-off steps: `EfaPlatform.Forms migrate` applies the schema and publishes the catalog; `replay-dlq --topic … [--id …]`
-/// publishes dead-lettered events again.
+/// Forms' step of the kit's `migrate` command, after its SQL migrations: publish the catalog folder's manifests (every
+/// problem with its location stops it) and, in development, activate every catalog service for the seed tenant.
 /// </summary>
 public static partial class Commands
 {
-    public static async Task<int?> TryRunAsync(this WebApplication app, string[] args) => args.FirstOrDefault() switch
+    public static async Task PublishCatalogAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        "migrate" => await MigrateAsync(app),
-        DeadLetterReplay.CommandName => await DeadLetterReplay.RunCommandAsync(app.Services, args[1..]),
-        _ => null,
-    };
-
-    private static async Task<int> MigrateAsync(WebApplication app)
-    {
-        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
-        await SqlMigrator.ApplyAsync(dataSource, [.. MessagingSchema.Migrations, .. SqlMigration.FromEmbeddedResources(typeof(Commands).Assembly, "Migrations")]);
-        var catalog = app.Configuration["Forms:CatalogFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "Catalog");
-        var published = await CatalogPublisher.PublishAsync(catalog, app.Services.GetRequiredService<DefinitionStore>(), CancellationToken.None);
-        LogPublished(app.Logger, published.Count, string.Join(", ", published));
-        await SeedActivationsAsync(app);
-        return 0;
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Commands));
+        var catalog = configuration["Forms:CatalogFolder"] is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "Catalog");
+        var published = await CatalogPublisher.PublishAsync(catalog, services.GetRequiredService<DefinitionStore>(), cancellationToken);
+        LogPublished(logger, published.Count, string.Join(", ", published));
+        await SeedActivationsAsync(services, logger, cancellationToken);
     }
 
-    private static async Task SeedActivationsAsync(WebApplication app)
+    private static async Task SeedActivationsAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
-        var seed = app.Services.GetRequiredService<IOptions<FormsOptions>>().Value.Seed;
+        var seed = services.GetRequiredService<IOptions<FormsOptions>>().Value.Seed;
         if (seed.TenantId is not { } tenantId)
         {
             return;
         }
 
-        var activations = app.Services.GetRequiredService<ActivationStore>();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        foreach (var published in await app.Services.GetRequiredService<DefinitionStore>().ListLatestAsync(CancellationToken.None))
+        var activations = services.GetRequiredService<ActivationStore>();
+        var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+        foreach (var published in await services.GetRequiredService<DefinitionStore>().ListLatestAsync(cancellationToken))
         {
             await activations.AddIfMissingAsync(
                 new StoredActivation(tenantId, published.Definition.Id, null, [.. LocalizedText.Languages], seed.ContactEmail, "", today, null, seed.ReferencePrefix),
-                CancellationToken.None);
+                cancellationToken);
         }
 
-        LogSeeded(app.Logger, tenantId);
+        LogSeeded(logger, tenantId);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Catalog services activated for development tenant {TenantId} where they were not yet")]

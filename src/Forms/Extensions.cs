@@ -5,8 +5,7 @@ using EfaPlatform.Forms.Schemas;
 using EfaPlatform.Forms.Submissions;
 using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
-using EfaPlatform.ServiceDefaults.Auth;
-using EfaPlatform.ServiceDefaults.OpenApi;
+using EfaPlatform.ServiceDefaults.Kit;
 
 namespace EfaPlatform.Forms;
 
@@ -15,19 +14,16 @@ public static class Extensions
     public static IHostApplicationBuilder AddFormsServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<FormsOptions>().Bind(builder.Configuration.GetSection(FormsOptions.SectionName)).ValidateOnStart();
-        builder.AddEfaPostgres();
-        builder.AddEfaRedis();
-        builder.AddEfaIdempotency();
-        builder.AddEfaAuthentication();
-        builder.AddEfaGrpcApi();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FormValidator>();
         builder.Services.AddSingleton<DefinitionStore>();
         builder.Services.AddSingleton<ActivationStore>();
         builder.Services.AddSingleton<SubmissionStore>();
+        builder.Services.AddSingleton<SubmissionIntake>();
         builder.Services.AddSingleton<Drafts.DraftStore>();
         builder.Services.AddSingleton<IAttachmentDirectory, NoDocumentsService>();
         builder.AddSubmissionEvents();
+        builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
+        builder.Services.AddMigrationStep("publish the catalog and seed development activations", Commands.PublishCatalogAsync);
         return builder;
     }
 
@@ -41,14 +37,13 @@ public static class Extensions
 
     public static WebApplication MapFormsEndpoints(this WebApplication app)
     {
+        app.UseMiddleware<CatalogResponseCache>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcService<DefinitionsService>();
         app.MapGrpcService<Drafts.DraftsService>();
         app.MapGrpcService<ActivationsService>();
         app.MapGrpcService<Submissions.SubmissionsService>();
-        app.MapGrpcReflectionService();
-        app.MapEfaOpenApi();
         return app;
     }
 }

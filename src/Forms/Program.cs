@@ -1,17 +1,9 @@
 using EfaPlatform.Forms;
-using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Kit;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddEfaService(ServiceStores.Postgres | ServiceStores.Redis);
 builder.AddFormsServices();
 
 var app = builder.Build();
-if (await app.TryRunAsync(args) is { } exitCode)
-{
-    return exitCode;
-}
-
-app.MapDefaultEndpoints();
-app.MapFormsEndpoints();
-await app.RunAsync();
-return 0;
+return await app.RunEfaServiceAsync(args, endpoints => endpoints.MapFormsEndpoints());

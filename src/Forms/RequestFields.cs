@@ -29,7 +29,7 @@ public static class RequestFields
     public static string Answers(Struct? answers, int maxBytes, FieldErrors errors)
     {
         var json = answers is null ? "{}" : JsonFormatter.Default.Format(answers);
-        if (json.Length > maxBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > maxBytes)
         {
             errors.Add("answers", $"must have at most {maxBytes} bytes");
         }

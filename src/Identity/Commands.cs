@@ -1,3 +1,4 @@
+using System.Globalization;
 using EfaPlatform.Identity.Data;
 using EfaPlatform.Identity.Keys;
 using EfaPlatform.Identity.Seeding;
@@ -6,36 +7,32 @@ using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Identity;
 
-/// <summary>The service's explicit one-off steps: `EfaPlatform.Identity migrate`, `rotate-signing-key [--activate-after hh:mm:ss]`.</summary>
+/// <summary>
+/// Identity's part of the kit's one-off commands: its step of `migrate` (EF Core migrations, the key ring, the
+/// development data) and `rotate-signing-key [--activate-after hh:mm:ss]`.
+/// </summary>
 public static class Commands
 {
-    public static async Task<int?> TryRunAsync(this WebApplication app, string[] args)
+    public const string RotateSigningKey = "rotate-signing-key";
+
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        switch (args.FirstOrDefault())
-        {
-            case "migrate":
-                await using (var scope = app.Services.CreateAsyncScope())
-                {
-                    await scope.ServiceProvider.GetRequiredService<IdentityDb>().Database.MigrateAsync();
-                    // Data Protection keys written before the key ring was encrypted are encrypted now.
-                    await KeyRingProtection.EncryptClearKeysAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(),
-                        scope.ServiceProvider.GetRequiredService<KeyRingCipher>(), CancellationToken.None);
-                    await Provisioning.RunAsync(scope.ServiceProvider, app.Configuration, app.Logger, CancellationToken.None);
-                }
+        var db = services.GetRequiredService<IdentityDb>();
+        await db.Database.MigrateAsync(cancellationToken);
+        // Data Protection keys written before the key ring was encrypted are encrypted now.
+        await KeyRingProtection.EncryptClearKeysAsync(db, services.GetRequiredService<KeyRingCipher>(), cancellationToken);
+        await Provisioning.RunAsync(services, services.GetRequiredService<IConfiguration>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Commands)), cancellationToken);
+    }
 
-                return 0;
-            case "rotate-signing-key":
-                await using (var scope = app.Services.CreateAsyncScope())
-                {
-                    var options = scope.ServiceProvider.GetRequiredService<IOptions<IdentityServiceOptions>>().Value;
-                    var activateAfter = args.Length > 2 && args[1] == "--activate-after" ? TimeSpan.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : options.SigningKeyActivationDelay;
-                    await KeyStore.RotateAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(), Data.KeyUse.Signing, options, activateAfter, CancellationToken.None);
-                    Console.WriteLine($"A new signing key is published from each instance's next start and signs from {DateTimeOffset.UtcNow + activateAfter:u}; the old one stays published until it expires.");
-                }
-
-                return 0;
-            default:
-                return null;
-        }
+    public static async Task<int> RotateSigningKeyAsync(WebApplication app, string[] args)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<IOptions<IdentityServiceOptions>>().Value;
+        var activateAfter = args.Length > 1 && args[0] == "--activate-after" ? TimeSpan.Parse(args[1], CultureInfo.InvariantCulture) : options.SigningKeyActivationDelay;
+        await KeyStore.RotateAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(), KeyUse.Signing, options, activateAfter, CancellationToken.None);
+        var from = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow() + activateAfter;
+        Console.WriteLine($"A new signing key is published from each instance's next start and signs from {from:u}; the old one stays published until it expires.");
+        return 0;
     }
 }

@@ -3,6 +3,7 @@ using EfaPlatform.Identity.Data;
 using EfaPlatform.Identity.Keys;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
+using EfaPlatform.ServiceDefaults.Kit;
 using EfaPlatform.ServiceDefaults.OpenApi;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -27,7 +28,6 @@ public static class Extensions
         var connectionString = builder.Configuration.GetConnectionString("postgres")
             ?? throw new InvalidOperationException("Connection string 'postgres' is missing: set ConnectionStrings__postgres.");
         builder.Services.AddDbContext<IdentityDb>(db => db.UseNpgsql(connectionString).UseOpenIddict());
-        builder.AddEfaPostgres();
         // The key ring protects TOTP secrets and sign-in cookies; it is kept in the database, encrypted with Identity:KeySecret.
         builder.Services.AddDataProtection().PersistKeysToDbContext<IdentityDb>().SetApplicationName("efa-identity").ProtectKeysWithKeySecret();
 
@@ -88,14 +88,12 @@ public static class Extensions
                 cookie.ExpireTimeSpan = TimeSpan.FromMinutes(30);
                 cookie.SlidingExpiration = false;
             });
-        builder.AddEfaAuthentication();
-
-        builder.AddEfaGrpcApi();
-        builder.AddEfaRedis();
         // A repeated registration, secret rotation or TOTP enrolment gets its secret again; Redis holds it only encrypted.
-        builder.AddEfaIdempotency(idempotency => idempotency
+        builder.Services.Configure<IdempotencyOptions>(idempotency => idempotency
             .SecretResponse<Contracts.Identity.V1.ClientWithSecret>()
             .SecretResponse<Contracts.Identity.V1.TotpEnrollment>());
+        builder.Services.AddMigrationStep("database schema, key ring and development data", Commands.MigrateAsync);
+        builder.Services.AddServiceCommand(Commands.RotateSigningKey, Commands.RotateSigningKeyAsync);
         builder.Services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(encoders =>
             encoders.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         builder.Services.AddRazorPages();
@@ -108,6 +106,10 @@ public static class Extensions
 
     public static WebApplication MapIdentityEndpoints(this WebApplication app)
     {
+        app.UseRequestLocalization(localization => localization
+            .SetDefaultCulture("de").AddSupportedCultures("de", "en").AddSupportedUICultures("de", "en"));
+        app.UseStaticFiles();
+        app.UseIdentityRateLimits();
         // Only the browser-facing OpenID Connect endpoints get an error page; APIs keep their own error bodies.
         app.UseStatusCodePagesWithReExecute("/account/error");
         app.Use((context, next) =>
@@ -129,8 +131,6 @@ public static class Extensions
         app.MapGrpcService<Clients.ClientsService>();
         app.MapGrpcService<Profile.AccountsService>();
         app.MapGrpcService<Profile.ProfileService>();
-        app.MapGrpcReflectionService();
-        app.MapEfaOpenApi();
         return app;
     }
 }

@@ -133,9 +133,13 @@ public static class IdentityRateLimits
 
         if (kind == RequestKind.SignIn)
         {
+            // The same test the page uses to choose the check: only a post that asks for password and code together is
+            // spared (a code alone, without WithCode, still means a password check). Long values are cut: the key
+            // is only a bucket, and must not hold megabytes per post.
             var email = form["Email"].ToString().Trim().ToLowerInvariant();
-            return email.Length > 0 && string.IsNullOrWhiteSpace(form["Code"].ToString())
-                ? new Limit($"sign-in:{email}", limits.SignInsPerAccount)
+            var withCode = bool.TryParse(form["WithCode"].ToString(), out var asked) && asked;
+            return email.Length > 0 && !withCode
+                ? new Limit($"sign-in:{(email.Length > 254 ? email[..254] : email)}", limits.SignInsPerAccount)
                 : null;
         }
 

@@ -1,21 +1,9 @@
 using EfaPlatform.Identity;
-using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Kit;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddEfaService(ServiceStores.Postgres | ServiceStores.Redis);
 builder.AddIdentityServices();
 
 var app = builder.Build();
-if (await app.TryRunAsync(args) is { } exitCode)
-{
-    return exitCode;
-}
-
-app.MapDefaultEndpoints();
-app.UseRequestLocalization(localization => localization
-    .SetDefaultCulture("de").AddSupportedCultures("de", "en").AddSupportedUICultures("de", "en"));
-app.UseStaticFiles();
-app.UseIdentityRateLimits();
-app.MapIdentityEndpoints();
-await app.RunAsync();
-return 0;
+return await app.RunEfaServiceAsync(args, endpoints => endpoints.MapIdentityEndpoints());

@@ -1,6 +1,7 @@
 using EfaPlatform.Messaging.Consuming;
 using EfaPlatform.Messaging.Outbox;
 using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Kit;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,10 @@ public static class EventBusExtensions
             services.GetRequiredService<IOptions<MessagingOptions>>().Value,
             services.GetRequiredService<ILogger<OutboxRelay>>()));
         builder.Services.AddHostedService<OutboxRelayService>();
+
+        // Every service that uses the bus migrates the outbox and inbox with its own schema, and can replay dead letters.
+        builder.Services.AddSqlMigrations(MessagingSchema.Migrations);
+        builder.Services.AddServiceCommand(DeadLetterReplay.CommandName, (app, args) => DeadLetterReplay.RunCommandAsync(app.Services, args));
 
         var subscriptions = new Subscriptions();
         builder.Services.AddSingleton(subscriptions);

@@ -11,7 +11,7 @@ public sealed class MessagingOptions
     /// The service that publishes: CloudEvents source "/efa/{Service}" and default consumer group. Defaults to the
     /// service's name (<see cref="ServiceDefaults.ServiceName"/>); set it only to run a service under another name.
     /// </summary>
-    [Required(ErrorMessage = "Messaging:Service is required (the publishing service's name, for example 'forms').")]
+    [Required(ErrorMessage = "Messaging:Service must not be empty (the publishing service's name, for example 'forms').")]
     [RegularExpression("^[a-z][a-z0-9-]*$", ErrorMessage = "Messaging:Service must be a lower-case name such as 'forms'.")]
     public string Service { get; set; } = "";
 
@@ -53,7 +53,9 @@ public sealed class MessagingOptions
 
     public string TopicFor(string service) => Topics.TryGetValue(service, out var topic) ? topic : $"efa.{service}";
 
-    public static string DeadLetterTopicFor(string topic) => $"{topic}.dlq";
+    public const string DeadLetterSuffix = ".dlq";
+
+    public static string DeadLetterTopicFor(string topic) => topic + DeadLetterSuffix;
 
     /// <summary>The CloudEvents source of everything a service publishes.</summary>
     public static string SourceOf(string service) => $"/efa/{service}";

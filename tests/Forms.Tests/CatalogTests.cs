@@ -2,6 +2,7 @@ using System.Text.Json;
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
 using EfaPlatform.TestInfrastructure;
+using EfaPlatform.ServiceDefaults.Auth;
 
 namespace EfaPlatform.Forms.Tests;
 
@@ -34,7 +35,7 @@ public sealed class CatalogTests
     public void A_certificate_of_good_conduct_costs_13_euros_needs_the_eID_and_asks_for_the_authority_only_when_it_is_for_one()
     {
         var certificate = Load("fuehrungszeugnis.v1.json");
-        Assert.Equal((1300, TrustLevelRequirement.High), (certificate.Fee.AmountCents, certificate.MinimumTrustLevel));
+        Assert.Equal((1300, TrustLevel.High), (certificate.Fee.AmountCents, certificate.MinimumTrustLevel));
         Assert.Empty(Validate(certificate, SampleAnswers.PrivateCertificate()));
 
         var forAuthority = new

@@ -205,7 +205,7 @@ public sealed class FormValidatorTests
     {
         var field = new FormElement { Id = "code", Type = FieldType.Text, Label = new("Code"), Pattern = "(a+)+b" };
 
-        AssertOnly(ValidateOne(field, $"\"{new string('a', 5000)}!\""), "code", "pattern");
+        AssertOnly(ValidateOne(field, $"\"{new string('a', 60)}!\""), "code", "pattern");
         Assert.Empty(ValidateOne(field, "\"aaab\""));
     }
 

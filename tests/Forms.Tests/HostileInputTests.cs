@@ -53,14 +53,14 @@ public sealed class HostileInputTests(FormsServiceFixture forms) : IDisposable
         var staff = forms.Issuer.Issue(TestIssuer.Person($"caseworker-{tenant}", tenant, "caseworker"));
         var citizen = forms.Issuer.Issue(TestIssuer.Person($"citizen-{NewId()}", role: "citizen", acr: "high"));
 
-        var (note, notePrblem) = await _http.SendAsync(HttpMethod.Put, $"/api/forms/v1/tenants/{tenant}/services/fuehrungszeugnis", admin,
+        var (note, noteProblem) = await _http.SendAsync(HttpMethod.Put, $"/api/forms/v1/tenants/{tenant}/services/fuehrungszeugnis", admin,
             new { contactEmail = "amt@example.de", note = "Bitte\u0000mitbringen" });
         var (answer, answerProblem) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen,
             new { tenantId = tenant, serviceId = "fuehrungszeugnis", answers = new { purpose = "private\u0007", person = new { names = new[] { "Erika\u001b" } } } }, NewId());
         var (filter, filterProblem) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?serviceId=a%00b&pageToken=%00", staff);
 
         Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (note, answer, filter));
-        Assert.Contains("U+0000", notePrblem.GetProperty("errors").GetProperty("note")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("U+0000", noteProblem.GetProperty("errors").GetProperty("note")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(["answers.person.names[0]", "answers.purpose"], answerProblem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["pageToken", "serviceId"], filterProblem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var (_, offered) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/services", null);
@@ -141,9 +141,9 @@ public sealed class HostileInputTests(FormsServiceFixture forms) : IDisposable
     }
 
     [Fact]
-    public async Task Forty_thousand_unknown_answers_get_a_short_bounded_answer_not_a_gateway_error()
+    public async Task Twenty_thousand_unknown_answers_get_a_short_bounded_answer_not_a_gateway_error()
     {
-        var answers = string.Join(",", Enumerable.Range(0, 40_000).Select(i => $"\"unknown{i}\":1"));
+        var answers = string.Join(",", Enumerable.Range(0, 20_000).Select(i => $"\"unknown{i}\":1"));
 
         var (status, _, body) = await RawAsync(HttpMethod.Post, "/api/forms/v1/services/fuehrungszeugnis/validate", null, $"{{\"answers\":{{{answers}}}}}");
 
@@ -151,7 +151,7 @@ public sealed class HostileInputTests(FormsServiceFixture forms) : IDisposable
         var errors = body.GetProperty("errors").EnumerateArray().ToList();
         Assert.Equal(FormValidator.MaxErrors + 1, errors.Count);
         Assert.Equal("tooManyErrors", errors[^1].GetProperty("code").GetString());
-        Assert.Contains("39", errors[^1].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Matches(@"\b199[0-9]{2}\b", errors[^1].GetProperty("message").GetString());
     }
 
     [Fact]

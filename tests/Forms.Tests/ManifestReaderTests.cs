@@ -1,5 +1,6 @@
 using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
+using EfaPlatform.ServiceDefaults.Auth;
 
 namespace EfaPlatform.Forms.Tests;
 
@@ -35,7 +36,7 @@ public sealed class ManifestReaderTests
 
         Assert.Empty(problems);
         Assert.NotNull(definition);
-        Assert.Equal(("bewohnerparkausweis", 1, TrustLevelRequirement.Substantial), (definition.Id, definition.Version, definition.MinimumTrustLevel));
+        Assert.Equal(("bewohnerparkausweis", 1, TrustLevel.Substantial), (definition.Id, definition.Version, definition.MinimumTrustLevel));
         Assert.Equal(new FeeRule(FeeKind.PerQuantity, 3060, "EUR", "years"), definition.Fee);
         Assert.Equal("Licence plate", definition.Form.Elements[0].Label.In("en"));
         Assert.Equal("Kennzeichen", definition.Form.Elements[0].Label.In("fr"));

@@ -19,6 +19,9 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
 
     private static string NewId() => Guid.CreateVersion7().ToString();
 
+    /// <summary>A prefix no other test uses: references are counted per prefix, platform-wide.</summary>
+    private static string UniquePrefix() => new(Enumerable.Range(0, 5).Select(_ => (char)('A' + Random.Shared.Next(26))).ToArray());
+
     /// <summary>A municipality that offers the certificate of good conduct, with its own reference prefix.</summary>
     private async Task<string> MunicipalityAsync(string prefix = "HD", string service = Certificate)
     {
@@ -48,13 +51,14 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     [Fact]
     public async Task A_valid_submission_is_stored_with_a_readable_reference_and_announced_once()
     {
-        var tenant = await MunicipalityAsync();
+        var prefix = UniquePrefix();
+        var tenant = await MunicipalityAsync(prefix);
         var erika = Citizen($"citizen-{NewId()}");
 
         var (status, submission) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal($"HD-{DateTime.UtcNow.Year}-000001", submission.GetProperty("reference").GetString());
+        Assert.Equal($"{prefix}-{DateTime.UtcNow.Year}-000001", submission.GetProperty("reference").GetString());
         Assert.Equal("payment_pending", StatusOf(submission));
         Assert.Equal(["submitted", "payment_pending"], HistoryOf(submission));
         Assert.Equal(1300, submission.GetProperty("feeAmountCents").GetInt64());
@@ -64,10 +68,36 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
         var events = await KafkaProbe.EventsWithKeyAsync(forms.KafkaBootstrapServers, "efa.forms", id, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
         var announced = SubmissionSubmitted.Parser.ParseFrom(Assert.Single(events).Payload);
         Assert.Equal("de.efa.forms.submission.submitted.v1", events[0].Type);
-        Assert.Equal((tenant, Certificate, 1, $"HD-{DateTime.UtcNow.Year}-000001", 1300L), (announced.TenantId, announced.ServiceId, announced.ServiceVersion, announced.Reference, announced.FeeAmountCents));
+        Assert.Equal((tenant, Certificate, 1, $"{prefix}-{DateTime.UtcNow.Year}-000001", 1300L), (announced.TenantId, announced.ServiceId, announced.ServiceVersion, announced.Reference, announced.FeeAmountCents));
 
         var (_, second) = await SubmitAsync(Citizen($"citizen-{NewId()}"), tenant, SampleAnswers.PrivateCertificate());
-        Assert.Equal($"HD-{DateTime.UtcNow.Year}-000002", second.GetProperty("reference").GetString());
+        Assert.Equal($"{prefix}-{DateTime.UtcNow.Year}-000002", second.GetProperty("reference").GetString());
+    }
+
+    [Fact]
+    public async Task Two_municipalities_with_one_prefix_never_hand_out_one_reference_twice_and_numbers_grow_past_six_digits()
+    {
+        var prefix = UniquePrefix();
+        var first = await MunicipalityAsync(prefix);
+        var second = await MunicipalityAsync(prefix);
+        var year = DateTime.UtcNow.Year;
+
+        var (_, a) = await SubmitAsync(Citizen($"citizen-{NewId()}"), first, SampleAnswers.PrivateCertificate());
+        var (_, b) = await SubmitAsync(Citizen($"citizen-{NewId()}"), second, SampleAnswers.PrivateCertificate());
+        await using (var connection = new NpgsqlConnection(forms.DatabaseConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var jump = new NpgsqlCommand("update reference_counters_by_prefix set last_number = 999999 where prefix = $1", connection)
+            {
+                Parameters = { new NpgsqlParameter { Value = prefix } },
+            };
+            await jump.ExecuteNonQueryAsync();
+        }
+
+        var (_, c) = await SubmitAsync(Citizen($"citizen-{NewId()}"), first, SampleAnswers.PrivateCertificate());
+
+        Assert.Equal([$"{prefix}-{year}-000001", $"{prefix}-{year}-000002", $"{prefix}-{year}-1000000"],
+            new[] { a, b, c }.Select(s => s.GetProperty("reference").GetString()));
     }
 
     [Fact]
@@ -106,7 +136,8 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     [Fact]
     public async Task Invalid_answers_change_nothing_and_every_problem_comes_back_with_field_code_and_message()
     {
-        var tenant = await MunicipalityAsync();
+        var prefix = UniquePrefix();
+        var tenant = await MunicipalityAsync(prefix);
         var answers = new
         {
             certificateKind = "authority", extended = false, purpose = "x",
@@ -124,7 +155,7 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
         }, codes);
         Assert.Equal("The date must not be in the future.", problem.GetProperty("errors").GetProperty("answers.applicant.birthDate")[0].GetString());
         Assert.Equal(0, await CountAsync("select count(*) from submissions where tenant_id = $1", Guid.Parse(tenant)));
-        Assert.Equal(0, await CountAsync("select count(*) from reference_counters where tenant_id = $1", Guid.Parse(tenant)));
+        Assert.Equal(0, await CountAsync("select count(*) from reference_counters_by_prefix where prefix = $1", prefix));
     }
 
     [Fact]
@@ -259,7 +290,7 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
     [Fact]
     public async Task Caseworkers_filter_by_status_service_and_day_and_page_through_newest_first()
     {
-        var tenant = await MunicipalityAsync();
+        var tenant = await MunicipalityAsync(UniquePrefix());
         var references = new List<string>();
         for (var i = 0; i < 5; i++)
         {
@@ -292,6 +323,13 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
         var (bad, problem) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?status=lost&submittedFrom=1.1.2026&pageSize=500&pageToken=nonsense", caseworker);
         Assert.Equal(HttpStatusCode.BadRequest, bad);
         Assert.Equal(["pageSize", "pageToken", "status", "submittedFrom"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+
+        // A page token belongs to the filter it was made with: with another filter it would skip or repeat rows.
+        var (_, first) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?pageSize=2", caseworker);
+        var (otherFilter, refused) = await _http.SendAsync(HttpMethod.Get,
+            $"/api/forms/v1/tenants/{tenant}/submissions?status=payment_pending&pageSize=2&pageToken={first.GetProperty("nextPageToken").GetString()}", caseworker);
+        Assert.Equal(HttpStatusCode.BadRequest, otherFilter);
+        Assert.Equal(["pageToken"], refused.GetProperty("errors").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

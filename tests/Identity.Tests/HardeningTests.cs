@@ -20,7 +20,7 @@ namespace EfaPlatform.Identity.Tests;
 [Collection(PlatformCollection.Name)]
 public sealed class HardeningTests(PlatformFixture fixture) : IDisposable
 {
-    private const string TotpPurpose = "efa.identity.totp.v1";
+    private const string TotpPurpose = Accounts.Totp.ProtectionPurpose;
     private readonly OidcClient _operator = fixture.Client();
     private readonly OidcClient _client = fixture.Client();
 

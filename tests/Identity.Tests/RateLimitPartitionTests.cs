@@ -63,10 +63,19 @@ public sealed class RateLimitPartitionTests
     [Fact]
     public void A_post_with_password_and_code_counts_for_its_address_only_so_that_flooding_an_account_cannot_keep_its_owner_out()
     {
-        var context = Request("POST", "/account/login", new() { ["Email"] = "erika@buerger.example", ["Password"] = "p", ["Code"] = "123456" });
+        var context = Request("POST", "/account/login", new() { ["Email"] = "erika@buerger.example", ["Password"] = "p", ["Code"] = "123456", ["WithCode"] = "true" });
 
         Assert.True(IdentityRateLimits.ByAddress(context, Limits).HasValue);
         Assert.False(IdentityRateLimits.ByAccount(context, Limits).HasValue);
+    }
+
+    [Fact]
+    public void A_code_sent_along_with_a_password_only_sign_in_still_counts_for_the_account()
+    {
+        // The page checks the password alone unless WithCode is set: a stray Code field must not skip the account's limit.
+        var context = Request("POST", "/account/login", new() { ["Email"] = "erika@buerger.example", ["Password"] = "p", ["Code"] = "1" });
+
+        Assert.Equal(new IdentityRateLimits.Limit("sign-in:erika@buerger.example", Limits.SignInsPerAccount), IdentityRateLimits.ByAccount(context, Limits));
     }
 
     [Theory]

@@ -36,6 +36,15 @@ public sealed class SignInTests(PlatformFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_NUL_character_in_the_sign_in_form_is_refused_with_400_not_a_server_error()
+    {
+        var (status, content) = await _client.PostLoginFormAsync("erika\u0000@buerger.example", "Sommer-2026-Heidelberg");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("control characters", content, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signing_in_with_TOTP_gives_trust_level_substantial()
     {
         const string password = "Winter-2026-Heidelberg";

@@ -116,7 +116,7 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
         var errors = error.GetProperty("errors");
         Assert.Equal(["ars", "contactEmail", "displayName", "slug"], errors.EnumerateObject().Select(e => e.Name).Order());
         Assert.Contains("01 to 16", errors.GetProperty("ars")[0].GetString(), StringComparison.Ordinal);
-        var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=200", operatorToken);
+        var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=100", operatorToken);
         Assert.DoesNotContain(list.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("ars").GetString() == "171234567890");
     }
 
@@ -150,7 +150,7 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
         Assert.Equal(HttpStatusCode.BadRequest, changed.Status);
         Assert.True(changed.Body.GetProperty("errors").TryGetProperty("idempotencyKey", out _));
 
-        var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=200", operatorToken);
+        var (_, list) = await _operator.CallAsync(HttpMethod.Get, "/api/identity/v1/tenants?pageSize=100", operatorToken);
         Assert.Single(list.GetProperty("tenants").EnumerateArray(), t => t.GetProperty("slug").GetString() == body.slug);
     }
 

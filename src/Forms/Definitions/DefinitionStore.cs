@@ -33,6 +33,7 @@ public sealed class DefinitionStore(NpgsqlDataSource dataSource)
         insert.Parameters.AddWithValue(hash);
         if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
         {
+            CatalogResponseCache.Invalidate();
             return true;
         }
 

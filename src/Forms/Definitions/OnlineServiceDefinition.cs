@@ -1,14 +1,8 @@
 using System.Text.Json;
 using EfaPlatform.Forms.Schemas;
+using EfaPlatform.ServiceDefaults.Auth;
 
 namespace EfaPlatform.Forms.Definitions;
-
-public enum TrustLevelRequirement
-{
-    Low,
-    Substantial,
-    High,
-}
 
 public enum FeeKind
 {
@@ -52,7 +46,7 @@ public sealed class OnlineServiceDefinition
 
     public required LocalizedText Description { get; init; }
 
-    public required TrustLevelRequirement MinimumTrustLevel { get; init; }
+    public required TrustLevel MinimumTrustLevel { get; init; }
 
     public required FeeRule Fee { get; init; }
 

@@ -4,7 +4,6 @@
 create table submission_facts (
     submission_id uuid        not null references submissions (id),
     fact          text        not null,
-    reason        text        not null default '',
     occurred_at   timestamptz not null,
     applied       boolean     not null default false,
     primary key (submission_id, fact)

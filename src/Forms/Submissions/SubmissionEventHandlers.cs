@@ -42,7 +42,7 @@ public sealed partial class SubmissionEventHandlers(SubmissionStore store, TimeP
         where TEvent : Google.Protobuf.IMessage<TEvent>, new()
     {
         var recorded = Guid.TryParse(submissionId, out var id)
-                       && await store.RecordFactAsync(context.Transaction, id, fact, "", TimeOf(at), cancellationToken);
+                       && await store.RecordFactAsync(context.Transaction, id, fact, TimeOf(at), cancellationToken);
         if (!recorded)
         {
             LogIgnored(logger, context.Type, context.Id, submissionId);

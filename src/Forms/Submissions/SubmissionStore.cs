@@ -7,7 +7,7 @@ using NpgsqlTypes;
 namespace EfaPlatform.Forms.Submissions;
 
 /// <summary>Submissions in PostgreSQL. Every status change and the event announcing it commit together.</summary>
-public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox outbox, TimeProvider clock)
+public sealed partial class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox outbox, TimeProvider clock)
 {
     private const string Columns = "id, tenant_id, citizen_id, service_id, service_version, reference, status, fee_amount_cents, language, submitted_at";
 
@@ -25,17 +25,17 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         string reference;
         try
         {
-            // One round trip for the rows, so that the tenant's counter row (locked from here until the commit) is held
+            // One round trip for the rows, so that the prefix's counter row (locked from here until the commit) is held
             // briefly. A repeated key fails on the unique (citizen, key) and rolls back, the reference number with it.
             var status = submission.FeeAmountCents > 0 ? SubmissionStatus.PaymentPending : SubmissionStatus.Submitted;
             await using var batch = new NpgsqlBatch(connection, transaction);
             batch.BatchCommands.Add(Command($"""
                 with counter as (
-                    insert into reference_counters (tenant_id, year, last_number) values ($2, $13, 1)
-                    on conflict (tenant_id, year) do update set last_number = reference_counters.last_number + 1
+                    insert into reference_counters_by_prefix (prefix, year, last_number) values ($6, $13, 1)
+                    on conflict (prefix, year) do update set last_number = reference_counters_by_prefix.last_number + 1
                     returning last_number)
                 insert into submissions ({Columns}, answers, idempotency_key, updated_at, request_fingerprint)
-                select $1, $2, $3, $4, $5, $6 || '-' || $13 || '-' || lpad(last_number::text, 6, '0'), $7, $8, $9, $10, $11, $12, $10, $14 from counter
+                select $1, $2, $3, $4, $5, $6 || '-' || $13 || '-' || lpad(last_number::text, greatest(6, length(last_number::text)), '0'), $7, $8, $9, $10, $11, $12, $10, $14 from counter
                 returning reference
                 """,
                 id, submission.TenantId, submission.CitizenId, submission.ServiceId, submission.ServiceVersion, submission.ReferencePrefix, status,
@@ -179,69 +179,11 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource, EventOutbox out
         return current;
     }
 
-    private static async Task<string?> LockStatusAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
-    {
-        await using var select = new NpgsqlCommand("select status from submissions where id = $1 for update", transaction.Connection, transaction);
-        select.Parameters.AddWithValue(id);
-        return await select.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
-    private static async Task<bool> HasRoutingFactAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
-    {
-        await using var select = new NpgsqlCommand("select exists (select 1 from submission_facts where submission_id = $1 and fact <> $2)",
-            transaction.Connection, transaction);
-        select.Parameters.AddWithValue(id);
-        select.Parameters.AddWithValue(SubmissionStatus.Paid);
-        return (bool)(await select.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private static async Task<int> HistoryLengthAsync(NpgsqlTransaction transaction, Guid id, CancellationToken cancellationToken)
     {
         await using var count = new NpgsqlCommand("select count(*)::int from submission_history where submission_id = $1", transaction.Connection, transaction);
         count.Parameters.AddWithValue(id);
         return (int)(await count.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    /// <summary>
-    /// Records what payment or routing reported (<see cref="SubmissionStatus.Facts"/>) inside <paramref name="transaction"/>,
-    /// then moves the status as far as the recorded facts allow, one legal step at a time, each with the time it happened.
-    /// </summary>
-    /// <returns>False when the submission does not exist or the fact was known already.</returns>
-    public async Task<bool> RecordFactAsync(
-        NpgsqlTransaction transaction, Guid id, string fact, string reason, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var status = await LockStatusAsync(transaction, id, cancellationToken);
-        if (status is null || await ExecuteAsync(transaction, """
-                insert into submission_facts (submission_id, fact, reason, occurred_at) values ($1, $2, $3, $4) on conflict do nothing
-                """, cancellationToken, id, fact, reason, at) == 0)
-        {
-            return false;
-        }
-
-        var pending = new List<(string Fact, string Reason, DateTimeOffset At)>();
-        await using (var select = new NpgsqlCommand("select fact, reason, occurred_at from submission_facts where submission_id = $1 and not applied",
-                         transaction.Connection, transaction))
-        {
-            select.Parameters.AddWithValue(id);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                pending.Add((reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)));
-            }
-        }
-
-        pending.Sort((a, b) => SubmissionStatus.StepOf(a.Fact).CompareTo(SubmissionStatus.StepOf(b.Fact)));
-        var position = await HistoryLengthAsync(transaction, id, cancellationToken);
-        while (pending.FirstOrDefault(p => SubmissionStatus.CanMove(status, p.Fact)) is { Fact: not null } next)
-        {
-            pending.Remove(next);
-            status = next.Fact;
-            await ExecuteAsync(transaction, "update submissions set status = $2, updated_at = $3 where id = $1", cancellationToken, id, status, clock.GetUtcNow());
-            await ExecuteAsync(transaction, "update submission_facts set applied = true where submission_id = $1 and fact = $2", cancellationToken, id, status);
-            await AppendHistoryAsync(transaction, id, position++, status, next.Reason, next.At, cancellationToken);
-        }
-
-        return true;
     }
 
     /// <summary>Withdraws the submission and announces it, in one transaction.</summary>

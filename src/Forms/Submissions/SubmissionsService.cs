@@ -19,99 +19,35 @@ namespace EfaPlatform.Forms.Submissions;
 /// its municipality; to anyone else it does not exist (NOT_FOUND, so that ids reveal nothing).
 /// </summary>
 public sealed partial class SubmissionsService(
+    SubmissionIntake intake,
     SubmissionStore store,
     DefinitionStore definitions,
-    ActivationStore activations,
-    IAttachmentDirectory attachments,
     DraftStore drafts,
-    FormValidator validator,
-    IOptions<FormsOptions> options,
-    TimeProvider clock,
     ILogger<SubmissionsService> logger)
     : Contracts.Forms.V1.SubmissionsService.SubmissionsServiceBase
 {
     private const string Applicants = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation;
     private const string Staff = EfaPolicies.RolePrefix + EfaClaims.Caseworker + "," + EfaClaims.TenantAdmin;
-    private const int DefaultPageSize = 20;
-    private const int MaxPageSize = 100;
 
     [Authorize(Policy = Applicants)]
     public override async Task<Submission> SubmitForm(SubmitFormRequest request, ServerCallContext context)
     {
         var user = context.GetHttpContext().User;
-        var citizen = user.SubjectId()!;
-        var key = context.RequestHeaders.GetValue(IdempotencyInterceptor.MetadataKey);
-        var language = request.Language.Length == 0 ? "de" : request.Language;
-        var errors = new FieldErrors();
-        var answersJson = RequestFields.Answers(request.Answers, options.Value.MaxAnswersBytes, errors);
-        if (string.IsNullOrEmpty(key))
-        {
-            errors.Add("idempotency_key", "is required: send an Idempotency-Key header (REST) or idempotency-key metadata (gRPC), the same on every retry");
-        }
-
-        if (!Guid.TryParse(request.TenantId, out var tenantId))
-        {
-            errors.Add("tenant_id", "must be a tenant id");
-        }
-
-        if (!LocalizedText.Languages.Contains(language))
-        {
-            errors.Add("language", "must be de, en or fr");
-        }
-
-        errors.ThrowIfAny();
-        // A submission follows the version offered today, whatever version the client's form was built from: an older
-        // one may ask for less (a lower trust level, looser rules).
-        var definition = (await definitions.RequireAsync(request.ServiceId, 0, context.CancellationToken)).Definition;
-        if (request.Version != 0 && request.Version != definition.Version)
-        {
-            errors.Add("version", $"{request.Version} is not the version offered now: '{definition.Id}' is at version {definition.Version}. "
-                + $"Check the answers against version {definition.Version} and submit them with that version (or 0 for the current one).");
-            errors.ThrowIfAny();
-        }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var activation = (await activations.ListActiveAsync(tenantId, today, definition.Id, context.CancellationToken)).SingleOrDefault()
-            ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, $"This municipality does not offer '{definition.Id}' today."));
-
-        var required = (TrustLevel)(int)definition.MinimumTrustLevel + 1;
-        if ((user.TrustLevelOf() ?? TrustLevel.Low) < required)
-        {
-            throw FieldErrors.Denied(
-                $"'{definition.Id}' needs trust level {required.Name()}; you signed in with {(user.TrustLevelOf() ?? TrustLevel.Low).Name()}. Sign in again with the online ID card (eID).");
-        }
-
-        using var answers = JsonDocument.Parse(answersJson);
-        foreach (var error in validator.Validate(definition.Form, answers.RootElement, ValidationMode.Submission, language))
-        {
-            errors.Add("answers." + error.Path, error.Message, error.Code);
-        }
-
-        errors.ThrowIfAny();
-        var references = AttachmentReferences.Collect(definition.Form, answers.RootElement);
-        foreach (var foreign in await attachments.FindForeignAsync(citizen, references, context.CancellationToken))
-        {
-            errors.Add("answers." + foreign.FieldPath, "names no document of yours", "attachmentUnknown");
-        }
-
-        errors.ThrowIfAny();
-        var (submission, created, sameRequest) = await store.CreateAsync(new NewSubmission(
-            tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
-            definition.Fee.AmountFor(activation.FeeAmountCents, answers.RootElement), language, key!, IdempotencyKeys.Fingerprint(request)),
-            context.CancellationToken);
+        var (accepted, definition) = await intake.CheckAsync(request, user, context.RequestHeaders.GetValue(IdempotencyInterceptor.MetadataKey), context.CancellationToken);
+        var (submission, created, sameRequest) = await store.CreateAsync(accepted, context.CancellationToken);
         if (!sameRequest)
         {
             // Redis no longer had the key (it keeps keys 24 h), but the submission it made is still there.
-            errors.Add("idempotency_key", "was already used for another submission of yours; use a new key for a new submission");
-            errors.ThrowIfAny();
+            new FieldErrors().Add("idempotency_key", "was already used for another submission of yours; use a new key for a new submission").ThrowIfAny();
         }
 
         if (created)
         {
-            LogSubmitted(logger, submission.Reference, submission.Id, definition.Id, tenantId);
-            await drafts.DeleteAsync(citizen, definition.Id);
+            LogSubmitted(logger, submission.Reference, submission.Id, definition.Id, accepted.TenantId);
+            await drafts.DeleteAsync(accepted.CitizenId, definition.Id);
         }
 
-        return submission.ToProto(definition, language);
+        return submission.ToProto(definition, accepted.Language);
     }
 
     [Authorize]
@@ -124,15 +60,23 @@ public sealed partial class SubmissionsService(
     [Authorize(Policy = Applicants)]
     public override async Task<ListSubmissionsResponse> ListMySubmissions(ListMySubmissionsRequest request, ServerCallContext context)
     {
+        var citizen = context.GetHttpContext().User.SubjectId();
         var errors = new FieldErrors();
-        var (size, after) = Paging(request.PageSize, request.PageToken, errors);
+        var page = Paging.Read(request.PageSize, request.PageToken, $"me|{citizen}", errors);
+        var after = Position(page, errors);
         errors.ThrowIfAny();
-        return await PageAsync(new SubmissionFilter(CitizenId: context.GetHttpContext().User.SubjectId()), size, after, request.Language, context);
+        return await PageAsync(new SubmissionFilter(CitizenId: citizen), $"me|{citizen}", page.Size, after, request.Language, context);
     }
 
     [Authorize(Policy = Staff)]
     public override async Task<ListSubmissionsResponse> ListTenantSubmissions(ListTenantSubmissionsRequest request, ServerCallContext context)
     {
+        // Who may ask comes before what is asked: a stranger learns nothing from the answer to a malformed request.
+        if (!context.GetHttpContext().User.IsMemberOf(request.TenantId))
+        {
+            throw FieldErrors.Denied("You may read only your own municipality's submissions.");
+        }
+
         var errors = new FieldErrors();
         if (!Guid.TryParse(request.TenantId, out var tenantId))
         {
@@ -146,16 +90,13 @@ public sealed partial class SubmissionsService(
 
         var from = RequestFields.Day(request.SubmittedFrom, "submitted_from", errors);
         var until = RequestFields.Day(request.SubmittedUntil, "submitted_until", errors);
-        var (size, after) = Paging(request.PageSize, request.PageToken, errors);
+        var filterKey = $"{tenantId}|{request.Status}|{request.ServiceId}|{from}|{until}";
+        var page = Paging.Read(request.PageSize, request.PageToken, filterKey, errors);
+        var after = Position(page, errors);
         errors.ThrowIfAny();
-        if (!context.GetHttpContext().User.IsMemberOf(tenantId.ToString()))
-        {
-            throw FieldErrors.Denied("You may read only your own municipality's submissions.");
-        }
-
         var filter = new SubmissionFilter(tenantId, null, NullIfEmpty(request.Status), NullIfEmpty(request.ServiceId),
             from?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), until?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
-        return await PageAsync(filter, size, after, request.Language, context);
+        return await PageAsync(filter, filterKey, page.Size, after, request.Language, context);
     }
 
     [Authorize(Policy = Applicants)]
@@ -188,7 +129,8 @@ public sealed partial class SubmissionsService(
         return visible ? submission! : throw FieldErrors.NotFound("The submission");
     }
 
-    private async Task<ListSubmissionsResponse> PageAsync(SubmissionFilter filter, int size, PageToken? after, string language, ServerCallContext context)
+    private async Task<ListSubmissionsResponse> PageAsync(
+        SubmissionFilter filter, string filterKey, int size, PageToken? after, string language, ServerCallContext context)
     {
         var found = await store.ListAsync(filter, size + 1, after, context.CancellationToken);
         var response = new ListSubmissionsResponse();
@@ -197,33 +139,24 @@ public sealed partial class SubmissionsService(
             response.Submissions.Add(submission.ToProto(await DefinitionOfAsync(submission, context), language));
         }
 
-        if (found.Count > size)
+        var last = found.Count > size ? found[size - 1] : null;
+        response.NextPageToken = Paging.NextToken(filterKey, last is null ? null : new PageToken(last.SubmittedAt, last.Id).ToString());
+        return response;
+    }
+
+    private static PageToken? Position(PageRequest page, FieldErrors errors)
+    {
+        if (!PageToken.TryParse(page.After, out var after))
         {
-            var last = found[size - 1];
-            response.NextPageToken = new PageToken(last.SubmittedAt, last.Id).ToString();
+            errors.Add("page_token", "must be the next_page_token of an earlier page, sent with the same filters");
         }
 
-        return response;
+        return after;
     }
 
     private async Task<OnlineServiceDefinition> DefinitionOfAsync(StoredSubmission submission, ServerCallContext context) =>
         (await definitions.GetAsync(submission.ServiceId, submission.ServiceVersion, context.CancellationToken))?.Definition
         ?? throw new InvalidOperationException($"Published definition {submission.ServiceId} v{submission.ServiceVersion} is missing.");
-
-    private static (int Size, PageToken? After) Paging(int pageSize, string pageToken, FieldErrors errors)
-    {
-        if (pageSize is < 0 or > MaxPageSize)
-        {
-            errors.Add("page_size", $"must be from 1 to {MaxPageSize}");
-        }
-
-        if (!PageToken.TryParse(pageToken, out var after))
-        {
-            errors.Add("page_token", "must be a next_page_token of an earlier page");
-        }
-
-        return (pageSize == 0 ? DefaultPageSize : Math.Clamp(pageSize, 1, MaxPageSize), after);
-    }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 

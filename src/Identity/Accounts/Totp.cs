@@ -38,7 +38,10 @@ public sealed class Totp(IDataProtectionProvider dataProtection, IConnectionMult
     private static readonly TimeSpan StepMemory = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan EnrollmentLifetime = TimeSpan.FromMinutes(15);
 
-    private readonly IDataProtector _protector = dataProtection.CreateProtector("efa.identity.totp.v1");
+    /// <summary>The Data Protection purpose TOTP secrets are protected with (also by the development seed).</summary>
+    public const string ProtectionPurpose = "efa.identity.totp.v1";
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector(ProtectionPurpose);
 
     public (string Secret, string ProtectedSecret) NewSecret()
     {

@@ -150,7 +150,7 @@ public static partial class Provisioning
         }
 
         // The purpose Accounts.Totp protects secrets with.
-        var protector = dataProtection.CreateProtector("efa.identity.totp.v1");
+        var protector = dataProtection.CreateProtector(Accounts.Totp.ProtectionPurpose);
         var administrators = await db.Accounts
             .Where(a => (a.Email == OperatorEmail || a.Email == TenantAdminEmail) && !a.TotpEnabled)
             .ToListAsync(cancellationToken);

@@ -91,8 +91,10 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
     [Authorize(Policy = PlatformAdmin)]
     public override async Task<ListTenantsResponse> ListTenants(ListTenantsRequest request, ServerCallContext context)
     {
-        var pageSize = request.PageSize is > 0 and <= 200 ? request.PageSize : 50;
-        var after = request.PageToken;
+        var errors = new FieldErrors();
+        var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, "tenants", errors);
+        errors.ThrowIfAny();
+        after ??= "";
         var page = await db.Tenants.AsNoTracking()
             .Where(t => after == "" || string.Compare(t.Slug, after) > 0)
             .OrderBy(t => t.Slug)
@@ -100,7 +102,7 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
             .ToListAsync(context.CancellationToken);
         var response = new ListTenantsResponse();
         response.Tenants.AddRange(page.Take(pageSize).Select(t => t.ToProto()));
-        response.NextPageToken = page.Count > pageSize ? page[pageSize - 1].Slug : "";
+        response.NextPageToken = Paging.NextToken("tenants", page.Count > pageSize ? page[pageSize - 1].Slug : null);
         return response;
     }
 

@@ -37,10 +37,13 @@ public static partial class DeadLetterReplay
         var options = services.GetRequiredService<IOptions<MessagingOptions>>().Value;
         var kafka = services.GetRequiredService<KafkaConnection>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DeadLetterReplay));
-        if (!deadLetterTopic.EndsWith(MessagingOptions.DeadLetterTopicFor(""), StringComparison.Ordinal))
+        if (!deadLetterTopic.EndsWith(MessagingOptions.DeadLetterSuffix, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"'{deadLetterTopic}' is not a dead-letter topic (its name ends in .dlq).", nameof(deadLetterTopic));
+            throw new ArgumentException($"'{deadLetterTopic}' is not a dead-letter topic (its name ends in {MessagingOptions.DeadLetterSuffix}).", nameof(deadLetterTopic));
         }
+
+        // Back to the topic the dead-letter topic belongs to, whatever a message's own headers claim.
+        var original = deadLetterTopic[..^MessagingOptions.DeadLetterSuffix.Length];
 
         using var producer = KafkaClients.CreateProducer(kafka, options, logger);
         using var reader = new ConsumerBuilder<string, byte[]>(kafka.Apply(new ConsumerConfig
@@ -50,13 +53,13 @@ public static partial class DeadLetterReplay
         var ends = Ends(kafka, reader, deadLetterTopic);
         reader.Assign(ends.Keys.Select(partition => new TopicPartitionOffset(partition, Offset.Beginning)));
         var replayed = 0;
-        var open = ends.Where(end => end.Value > 0).Select(end => end.Key).ToHashSet();
+        var open = ends.Where(end => end.Value.High > end.Value.Low).Select(end => end.Key).ToHashSet();
         while (open.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = reader.Consume(TimeSpan.FromSeconds(10))
                 ?? throw new TimeoutException($"Reading {deadLetterTopic} stalled before its end.");
-            if (result.Offset.Value + 1 >= ends[result.TopicPartition])
+            if (result.Offset.Value + 1 >= ends[result.TopicPartition].High)
             {
                 open.Remove(result.TopicPartition);
             }
@@ -64,8 +67,15 @@ public static partial class DeadLetterReplay
             var headers = result.Message.Headers;
             if (KafkaCloudEvents.Read(headers, DeadLetters.GroupHeader) != options.ConsumerGroupOrDefault
                 || (eventId is not null && KafkaCloudEvents.Read(headers, "ce_id") != eventId)
-                || KafkaCloudEvents.Read(headers, DeadLetters.OriginalTopicHeader) is not { } original)
+                || KafkaCloudEvents.Read(headers, DeadLetters.OriginalTopicHeader) != original)
             {
+                continue;
+            }
+
+            if (KafkaCloudEvents.Read(headers, DeadLetters.PayloadDroppedHeader) is not null)
+            {
+                // Its payload was too large for the dead-letter topic: an empty one would be recorded as handled.
+                LogNotReplayable(logger, KafkaCloudEvents.Read(headers, "ce_id") ?? "(no id)", result.Partition.Value, result.Offset.Value);
                 continue;
             }
 
@@ -84,7 +94,7 @@ public static partial class DeadLetterReplay
     }
 
     /// <summary>The end of each partition as the replay starts: events dead-lettered meanwhile wait for the next replay.</summary>
-    private static Dictionary<TopicPartition, long> Ends(KafkaConnection kafka, IConsumer<string, byte[]> reader, string topic)
+    private static Dictionary<TopicPartition, (long Low, long High)> Ends(KafkaConnection kafka, IConsumer<string, byte[]> reader, string topic)
     {
         using var admin = new AdminClientBuilder(kafka.Apply(new AdminClientConfig())).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
@@ -95,8 +105,11 @@ public static partial class DeadLetterReplay
 
         return metadata.Partitions.ToDictionary(
             p => new TopicPartition(topic, p.PartitionId),
-            p => reader.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+            p => reader.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)) is var w ? (w.Low.Value, w.High.Value) : default);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} at partition {Partition}@{Offset} is not replayed: its payload was dropped when it was dead-lettered")]
+    private static partial void LogNotReplayable(ILogger logger, string eventId, int partition, long offset);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {EventId} from {DeadLetterTopic} published again on {Topic}")]
     private static partial void LogReplayed(ILogger logger, string eventId, string deadLetterTopic, string topic);

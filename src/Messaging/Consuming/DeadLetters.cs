@@ -30,9 +30,12 @@ public sealed partial class DeadLetters(IProducer<string, byte[]> producer, Mess
     private static readonly HashSet<ErrorCode> Permanent =
     [
         ErrorCode.MsgSizeTooLarge, ErrorCode.RecordListTooLarge, ErrorCode.InvalidMsg,
-        ErrorCode.InvalidRecord, ErrorCode.TopicAuthorizationFailed, ErrorCode.TopicException, ErrorCode.Local_UnknownTopic,
-        ErrorCode.UnknownTopicOrPart, ErrorCode.Local_InvalidArg,
+        ErrorCode.InvalidRecord, ErrorCode.TopicAuthorizationFailed, ErrorCode.TopicException, ErrorCode.Local_InvalidArg,
     ];
+
+    /// <summary>A topic that does not exist may be about to (a cluster being set up): permanent only after this many tries.</summary>
+    private static readonly HashSet<ErrorCode> UnknownTopic = [ErrorCode.Local_UnknownTopic, ErrorCode.UnknownTopicOrPart];
+    private const int UnknownTopicTries = 20;
 
     public async Task WriteAsync(ConsumeResult<string, byte[]> result, string reason, int attempts, CancellationToken cancellationToken)
     {
@@ -46,7 +49,13 @@ public sealed partial class DeadLetters(IProducer<string, byte[]> producer, Mess
                 LogDeadLettered(logger, result.Topic, result.Partition.Value, result.Offset.Value, topic, reason);
                 return;
             }
-            catch (ProduceException<string, byte[]> e) when (IsPermanent(e.Error))
+            catch (ProduceException<string, byte[]> e) when (e.Error.IsFatal)
+            {
+                // The producer is unusable from here on: stop consuming without moving past this event; the service
+                // ends and, restarted, reads it again with a new producer.
+                throw new InvalidOperationException($"The dead-letter producer failed fatally: {e.Error.Reason}", e);
+            }
+            catch (ProduceException<string, byte[]> e) when (Permanent.Contains(e.Error.Code) || (UnknownTopic.Contains(e.Error.Code) && failures >= UnknownTopicTries))
             {
                 if (e.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge
                     && message.Value is { Length: > 0 })
@@ -66,8 +75,6 @@ public sealed partial class DeadLetters(IProducer<string, byte[]> producer, Mess
             }
         }
     }
-
-    private static bool IsPermanent(Error error) => error.IsFatal || Permanent.Contains(error.Code);
 
     private Headers HeadersFor(ConsumeResult<string, byte[]> result, string reason, int attempts)
     {

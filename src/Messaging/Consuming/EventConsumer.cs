@@ -75,6 +75,10 @@ public sealed partial class EventConsumer(
                 {
                     await ProcessAsync(result, deadLetters, stoppingToken);
                 }
+                catch (InvalidOperationException e) when (e.InnerException is KafkaException { Error.IsFatal: true })
+                {
+                    throw;
+                }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     await deadLetters.WriteAsync(result, $"Unreadable message: {e.GetType().Name}: {e.Message}", 1, stoppingToken);
@@ -166,6 +170,7 @@ public sealed partial class EventConsumer(
             catch (Exception e) when (InfrastructureFailures.IsTransient(e))
             {
                 outage++;
+                InfrastructureFailures.ForgetBrokenConnections(e);
                 LogWaitingForInfrastructure(logger, cloudEvent.Type!, cloudEvent.Id!, e.GetType().Name, e.Message);
                 await Task.Delay(Backoff.For(outage, Options.RetryDelay, Options.MaxRetryDelay), cancellationToken);
             }
