@@ -16,18 +16,28 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddProblemDetails();
+        // Large JSON (the catalog, submission lists) travels compressed to callers that accept it.
+        builder.Services.AddResponseCompression(compression =>
+        {
+            compression.EnableForHttps = true;
+            compression.Providers.Add<Microsoft.AspNetCore.ResponseCompression.BrotliCompressionProvider>();
+            compression.Providers.Add<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProvider>();
+            compression.MimeTypes = ["application/json", "application/problem+json", "text/html", "text/css", "application/javascript"];
+        });
         builder.AddEfaAuthentication();
         builder.Services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
 
         var (routes, clusters) = ServiceRoutes.FromServiceDiscovery(builder.Configuration,
             builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions());
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        builder.AddGatewayReflection();
         return builder;
     }
 
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseResponseCompression();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseMiddleware<IdempotencyKeyGate>();
         app.UseMiddleware<BearerTokenGate>();
@@ -37,6 +47,7 @@ public static class Extensions
     public static WebApplication MapGatewayRoutes(this WebApplication app)
     {
         app.MapReverseProxy(proxy => proxy.UseMiddleware<BackendErrorMiddleware>());
+        app.MapGatewayReflection();
         app.MapFallback(GatewayProblems.UnknownRoute);
         return app;
     }

@@ -27,6 +27,68 @@ public sealed class FormsApiTests(PlatformFixture fixture) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task The_catalog_comes_with_an_ETag_a_repeat_gets_304_and_large_answers_travel_compressed()
+    {
+        using var first = await _http.GetAsync("/api/forms/v1/services?language=de");
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.Contains("max-age", first.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+
+        using var repeat = new HttpRequestMessage(HttpMethod.Get, "/api/forms/v1/services?language=de");
+        repeat.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await _http.SendAsync(repeat);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+
+        using var compressed = new HttpRequestMessage(HttpMethod.Get, "/api/forms/v1/services?language=de");
+        compressed.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var zipped = await _http.SendAsync(compressed);
+        Assert.Equal(["gzip"], zipped.Content.Headers.ContentEncoding);
+        var size = (await zipped.Content.ReadAsByteArrayAsync()).Length;
+        Assert.True(size < (await first.Content.ReadAsByteArrayAsync()).Length / 2, $"{size} bytes compressed");
+    }
+
+    [Fact]
+    public async Task A_gRPC_client_learns_the_services_from_the_gateway_by_reflection_alone_and_calls_one()
+    {
+        using var channel = GrpcChannel.ForAddress(fixture.GatewayGrpcUrl);
+        using var reflection = new Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+        async Task<Grpc.Reflection.V1.ServerReflectionResponse> AskAsync(Grpc.Reflection.V1.ServerReflectionRequest question)
+        {
+            await reflection.RequestStream.WriteAsync(question);
+            Assert.True(await reflection.ResponseStream.MoveNext(CancellationToken.None));
+            return reflection.ResponseStream.Current;
+        }
+
+        var listed = (await AskAsync(new() { ListServices = "" })).ListServicesResponse.Service.Select(s => s.Name).ToList();
+        var files = (await AskAsync(new() { FileContainingSymbol = "efa.forms.v1.DefinitionsService" })).FileDescriptorResponse.FileDescriptorProto
+            .Select(Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom).ToList();
+        await reflection.RequestStream.CompleteAsync();
+
+        Assert.Contains("efa.forms.v1.SubmissionsService", listed);
+        Assert.Contains("efa.identity.v1.TenantsService", listed);
+        Assert.Contains("grpc.health.v1.Health", listed);
+        // Everything below comes from what reflection told: the method, its message types, the field to count.
+        var file = files.Single(f => f.Service.Any(s => s.Name == "DefinitionsService"));
+        var method = file.Service.Single(s => s.Name == "DefinitionsService").Method.Single(m => m.Name == "ListServiceDefinitions");
+        var output = file.MessageType.Single(m => $".{file.Package}.{m.Name}" == method.OutputType);
+        var servicesField = output.Field.Single(f => f.Name == "services").Number;
+        var bytes = Grpc.Core.Marshallers.Create(b => b, b => b);
+        var call = new Grpc.Core.Method<byte[], byte[]>(Grpc.Core.MethodType.Unary, "efa.forms.v1.DefinitionsService", method.Name, bytes, bytes);
+        var answer = await channel.CreateCallInvoker().AsyncUnaryCall(call, null, new Grpc.Core.CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), []);
+
+        var services = 0;
+        var input = new Google.Protobuf.CodedInputStream(answer);
+        for (var tag = input.ReadTag(); tag != 0; tag = input.ReadTag())
+        {
+            services += Google.Protobuf.WireFormat.GetTagFieldNumber(tag) == servicesField ? 1 : 0;
+            input.SkipLastField();
+        }
+
+        Assert.True(services >= 3, $"{services} services listed");
+    }
+
+    [Fact]
     public async Task Answers_are_checked_with_every_error_at_once_over_REST_and_gRPC()
     {
         var answers = new
