@@ -1,5 +1,5 @@
 using EfaPlatform.AppHost.Hosting;
-using EfaPlatform.Messaging;
+using EfaPlatform.Contracts.Events;
 
 namespace EfaPlatform.AppHost.Resources;
 
@@ -15,6 +15,7 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     public const string ProjectPath = "src/KafkaDevCluster/EfaPlatform.KafkaDevCluster.csproj";
     private TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Supervisor? _supervisor;
+    private readonly SortedSet<string> _publishers = new(EventTopics.PublishingServices, StringComparer.Ordinal);
     private readonly SemaphoreSlim _commandLock = new(1, 1);
     private TaskCompletionSource<string>? _reply;
     private ChildProcess? _process;
@@ -22,6 +23,9 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     public override string Type => _external is null ? "kafka (development, in-memory)" : "kafka (external)";
 
     public bool IsDevelopmentCluster => _external is null;
+
+    /// <summary>A service that uses the cluster gets its topic (and dead-letter topic), beside those the contracts name.</summary>
+    public void AddPublisher(string service) => _publishers.Add(service);
 
     public string? BootstrapServers { get; private set; } = externalBootstrapServers;
 
@@ -70,7 +74,7 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
         var arguments = new List<string> { ProjectLocator.OutputAssembly(ProjectPath), "--brokers", "3", "--partitions", "6" };
-        foreach (var topic in PlatformTopics.All)
+        foreach (var topic in EventTopics.TopicsFor(_publishers))
         {
             arguments.AddRange(["--topic", topic]);
         }

@@ -77,6 +77,7 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     public ProjectResource WithReference(KafkaResource kafka)
     {
         AddDependency(kafka);
+        kafka.AddPublisher(Name);
         kafka.Restarted += Restart;
         _environment.Add(environment =>
         {

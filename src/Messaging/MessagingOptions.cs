@@ -51,9 +51,9 @@ public sealed class MessagingOptions
 
     public string ConsumerGroupOrDefault => string.IsNullOrWhiteSpace(ConsumerGroup) ? Service : ConsumerGroup;
 
-    public string TopicFor(string service) => Topics.TryGetValue(service, out var topic) ? topic : $"efa.{service}";
+    public string TopicFor(string service) => Topics.TryGetValue(service, out var topic) ? topic : Contracts.Events.EventTopics.TopicOf(service);
 
-    public const string DeadLetterSuffix = ".dlq";
+    public const string DeadLetterSuffix = Contracts.Events.EventTopics.DeadLetterSuffix;
 
     public static string DeadLetterTopicFor(string topic) => topic + DeadLetterSuffix;
 

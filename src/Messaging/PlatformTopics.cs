@@ -1,12 +1,9 @@
+using EfaPlatform.Contracts.Events;
+
 namespace EfaPlatform.Messaging;
 
-/// <summary>One topic per service, each with its dead-letter topic. Development clusters create these at start.</summary>
+/// <summary>The topics of every service that publishes events, each with its dead-letter topic (see <see cref="EventTopics"/>).</summary>
 public static class PlatformTopics
 {
-    public static IReadOnlyList<string> Services { get; } = ["identity", "forms", "payment", "documents", "routing"];
-
-    public static IReadOnlyList<string> All { get; } = Services
-        .Select(service => $"efa.{service}")
-        .SelectMany(topic => new[] { topic, MessagingOptions.DeadLetterTopicFor(topic) })
-        .ToList();
+    public static IReadOnlyList<string> All { get; } = EventTopics.TopicsFor(EventTopics.PublishingServices);
 }

@@ -45,6 +45,16 @@ public sealed class SignInTests(PlatformFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Nobody_can_register_an_eID_accounts_address_in_advance()
+    {
+        var (status, problem) = await _client.CallAsync(HttpMethod.Post, "/api/identity/v1/citizens", null,
+            new { email = $"dev-{Guid.NewGuid():N}@eid.invalid", password = "Sommer-2026-Heidelberg", displayName = "Max" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(".invalid is reserved", problem.GetProperty("errors").GetProperty("email")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Signing_in_with_TOTP_gives_trust_level_substantial()
     {
         const string password = "Winter-2026-Heidelberg";

@@ -28,6 +28,8 @@ public sealed class EventTypeTests
         Assert.Equal("staging.efa.payment", options.TopicFor("payment"));
         Assert.Equal("efa.forms.dlq", MessagingOptions.DeadLetterTopicFor("efa.forms"));
         Assert.Contains("efa.routing.dlq", PlatformTopics.All);
+        // Topics come from the event types the contracts declare: every publishing service, and only those.
+        Assert.Equal(["forms", "payment", "routing"], Contracts.Events.EventTopics.PublishingServices);
     }
 
     [Theory]

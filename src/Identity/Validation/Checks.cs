@@ -24,9 +24,14 @@ public static partial class Checks
     public static string? Slug(string? slug) =>
         slug is not null && SlugPattern().IsMatch(slug) ? null : "must be 2 to 63 lower-case letters, digits or hyphens, starting with a letter";
 
+    /// <summary>
+    /// An address someone can receive mail at. The reserved top-level domain .invalid is refused: eID accounts live
+    /// there ({pseudonym}@eid.invalid), and nobody may register one in advance to take over a person's eID account.
+    /// </summary>
     public static string? Email(string? email) =>
         email is { Length: > 3 and <= 254 } && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email.Trim()
-            ? null : "must be an e-mail address";
+            ? parsed.Host.EndsWith(".invalid", StringComparison.OrdinalIgnoreCase) ? "must be an address that can receive mail (.invalid is reserved)" : null
+            : "must be an e-mail address";
 
     public static Guid? Id(string? value) => Guid.TryParse(value, out var id) ? id : null;
 
