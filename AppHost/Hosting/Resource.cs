@@ -22,6 +22,7 @@ public sealed record ResourceEndpoint(string Name, string Url);
 public abstract class Resource(string name)
 {
     private readonly List<Resource> _waitFor = [];
+    private Supervisor? _supervisor;
 
     public string Name { get; } = name;
 
@@ -72,6 +73,25 @@ public abstract class Resource(string name)
         }
 
         Log($"state: {state.ToString().ToLowerInvariant()}{(health is null ? "" : $" ({health})")}");
+    }
+
+    /// <summary>From here on a <see cref="Supervisor"/> restarts <paramref name="process"/> when it exits and keeps health current.</summary>
+    protected Supervisor Supervise(ChildProcess process, Func<CancellationToken, Task<ChildProcess>> restart, Func<CancellationToken, Task<bool>> isHealthy)
+    {
+        _supervisor = new Supervisor(this, restart, isHealthy);
+        _supervisor.Watch(process);
+        return _supervisor;
+    }
+
+    /// <summary>Ends supervision first (so that stopping is not taken for a crash), then the process.</summary>
+    protected async Task StopSupervisedAsync(ChildProcess? process)
+    {
+        if (_supervisor is not null)
+        {
+            await _supervisor.StopAsync();
+        }
+
+        await StopProcessAsync(process);
     }
 
     protected async Task StopProcessAsync(ChildProcess? process)

@@ -7,7 +7,7 @@ namespace EfaPlatform.AppHost.Hosting;
 /// grows while it keeps failing (1, 2, 4 … 30 s; back to 1 s once it ran for a minute). Between exits a probe keeps the
 /// resource's state and health current, so the dashboard shows an outage as it happens.
 /// </summary>
-internal sealed class Supervisor(
+public sealed class Supervisor(
     Resource resource,
     Func<CancellationToken, Task<ChildProcess>> restart,
     Func<CancellationToken, Task<bool>> isHealthy)

@@ -14,7 +14,6 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
     public const string DevelopmentFetchWaitMax = "00:00:00.020";
     public const string ProjectPath = "src/KafkaDevCluster/EfaPlatform.KafkaDevCluster.csproj";
     private TaskCompletionSource<string> _bootstrap = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Supervisor? _supervisor;
     private readonly SortedSet<string> _publishers = new(EventTopics.PublishingServices, StringComparer.Ordinal);
     private readonly SemaphoreSlim _commandLock = new(1, 1);
     private TaskCompletionSource<string>? _reply;
@@ -45,31 +44,22 @@ public sealed class KafkaResource(string name, string? externalBootstrapServers)
         if (_external is null)
         {
             await LaunchAsync(cancellationToken);
-            _supervisor = new Supervisor(this, async restartCancellation =>
+            var supervisor = Supervise(_process!, async restartCancellation =>
             {
                 await LaunchAsync(restartCancellation);
                 return _process!;
             }, _ => Task.FromResult(_process is { HasExited: false }));
-            _supervisor.Restarted += () =>
+            supervisor.Restarted += () =>
             {
                 Restarted?.Invoke();
                 return Task.CompletedTask;
             };
-            _supervisor.Watch(_process!);
         }
 
         SetState(ResourceState.Running, "healthy");
     }
 
-    public override async Task StopAsync()
-    {
-        if (_supervisor is not null)
-        {
-            await _supervisor.StopAsync();
-        }
-
-        await StopProcessAsync(_process);
-    }
+    public override Task StopAsync() => StopSupervisedAsync(_process);
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {

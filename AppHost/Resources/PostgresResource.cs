@@ -13,7 +13,6 @@ public sealed class PostgresResource(string name, string dataRoot, int port, str
     private const string ServerUser = "postgres";
     private readonly List<string> _databases = [];
     private ChildProcess? _process;
-    private Supervisor? _supervisor;
     private string? _adminConnectionString = externalConnectionString;
     private int _port = port;
 
@@ -60,24 +59,15 @@ public sealed class PostgresResource(string name, string dataRoot, int port, str
         if (_process is not null)
         {
             // A crashed server comes back on the same port and data folder, and recovers from its write-ahead log.
-            _supervisor = new Supervisor(this, async restartCancellation =>
+            Supervise(_process, async restartCancellation =>
             {
                 await StartLocalServerAsync(restartCancellation);
                 return _process!;
             }, IsReachableAsync);
-            _supervisor.Watch(_process);
         }
     }
 
-    public override async Task StopAsync()
-    {
-        if (_supervisor is not null)
-        {
-            await _supervisor.StopAsync();
-        }
-
-        await StopProcessAsync(_process);
-    }
+    public override Task StopAsync() => StopSupervisedAsync(_process);
 
     private async Task StartLocalServerAsync(CancellationToken cancellationToken)
     {

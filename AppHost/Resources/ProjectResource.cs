@@ -17,7 +17,6 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
     private int? _grpcPort;
     private bool _runsMigrations;
     private ChildProcess? _process;
-    private Supervisor? _supervisor;
 
     public override string Type => "project";
 
@@ -132,19 +131,10 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
         Launch(assembly);
         await WaitUntilAsync(IsHealthyAsync, _process, StartTimeout, $"Service '{Name}'", cancellationToken);
         SetState(ResourceState.Running, "healthy");
-        _supervisor = new Supervisor(this, _ => Task.FromResult(Launch(assembly)), IsHealthyAsync);
-        _supervisor.Watch(_process!);
+        Supervise(_process!, _ => Task.FromResult(Launch(assembly)), IsHealthyAsync);
     }
 
-    public override async Task StopAsync()
-    {
-        if (_supervisor is not null)
-        {
-            await _supervisor.StopAsync();
-        }
-
-        await StopProcessAsync(_process);
-    }
+    public override Task StopAsync() => StopSupervisedAsync(_process);
 
     /// <summary>Ends the process so that its supervisor starts it anew, with the environment as it is now (new addresses of a restarted dependency).</summary>
     public void Restart()

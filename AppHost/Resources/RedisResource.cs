@@ -12,7 +12,6 @@ public sealed class RedisResource(string name, string dataRoot, int port, string
 {
     private readonly string? _external = externalConnectionString;
     private ChildProcess? _process;
-    private Supervisor? _supervisor;
     private int _port = port;
 
     public override string Type => _external is null ? "redis" : "redis (external)";
@@ -38,24 +37,15 @@ public sealed class RedisResource(string name, string dataRoot, int port, string
         if (_process is not null)
         {
             // A crashed server comes back on the same port and reloads its append-only file.
-            _supervisor = new Supervisor(this, _ =>
+            Supervise(_process, _ =>
             {
                 StartLocalServer();
                 return Task.FromResult(_process!);
             }, PingAsync);
-            _supervisor.Watch(_process);
         }
     }
 
-    public override async Task StopAsync()
-    {
-        if (_supervisor is not null)
-        {
-            await _supervisor.StopAsync();
-        }
-
-        await StopProcessAsync(_process);
-    }
+    public override Task StopAsync() => StopSupervisedAsync(_process);
 
     private void StartLocalServer()
     {
