@@ -8,7 +8,7 @@ namespace EfaPlatform.Forms.Tests;
 
 /// <summary>Submissions against the forms process with its real PostgreSQL, Redis and Kafka development cluster.</summary>
 [Collection(FormsServiceCollection.Name)]
-public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
+public sealed partial class SubmissionsTests(FormsServiceFixture forms) : IDisposable
 {
     private const string Certificate = "fuehrungszeugnis";
     private readonly HttpClient _http = new() { BaseAddress = new Uri(forms.HttpUrl), Timeout = TimeSpan.FromSeconds(30) };
@@ -72,32 +72,6 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
 
         var (_, second) = await SubmitAsync(Citizen($"citizen-{NewId()}"), tenant, SampleAnswers.PrivateCertificate());
         Assert.Equal($"{prefix}-{DateTime.UtcNow.Year}-000002", second.GetProperty("reference").GetString());
-    }
-
-    [Fact]
-    public async Task Two_municipalities_with_one_prefix_never_hand_out_one_reference_twice_and_numbers_grow_past_six_digits()
-    {
-        var prefix = UniquePrefix();
-        var first = await MunicipalityAsync(prefix);
-        var second = await MunicipalityAsync(prefix);
-        var year = DateTime.UtcNow.Year;
-
-        var (_, a) = await SubmitAsync(Citizen($"citizen-{NewId()}"), first, SampleAnswers.PrivateCertificate());
-        var (_, b) = await SubmitAsync(Citizen($"citizen-{NewId()}"), second, SampleAnswers.PrivateCertificate());
-        await using (var connection = new NpgsqlConnection(forms.DatabaseConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var jump = new NpgsqlCommand("update reference_counters_by_prefix set last_number = 999999 where prefix = $1", connection)
-            {
-                Parameters = { new NpgsqlParameter { Value = prefix } },
-            };
-            await jump.ExecuteNonQueryAsync();
-        }
-
-        var (_, c) = await SubmitAsync(Citizen($"citizen-{NewId()}"), first, SampleAnswers.PrivateCertificate());
-
-        Assert.Equal([$"{prefix}-{year}-000001", $"{prefix}-{year}-000002", $"{prefix}-{year}-1000000"],
-            new[] { a, b, c }.Select(s => s.GetProperty("reference").GetString()));
     }
 
     [Fact]
@@ -285,107 +259,6 @@ public sealed class SubmissionsTests(FormsServiceFixture forms) : IDisposable
         var (_, mannheimList) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{mannheim}/submissions", Staff(mannheim));
         Assert.Equal(["MA"], mannheimList.GetProperty("submissions").EnumerateArray().Select(s => s.GetProperty("reference").GetString()![..2]));
         Assert.False(mannheimList.GetProperty("submissions")[0].TryGetProperty("answers", out _), "lists carry no answers");
-    }
-
-    [Fact]
-    public async Task Caseworkers_filter_by_status_service_and_day_and_page_through_newest_first()
-    {
-        var tenant = await MunicipalityAsync(UniquePrefix());
-        var references = new List<string>();
-        for (var i = 0; i < 5; i++)
-        {
-            var (_, submission) = await SubmitAsync(Citizen($"citizen-{NewId()}"), tenant, SampleAnswers.PrivateCertificate());
-            references.Add(submission.GetProperty("reference").GetString()!);
-        }
-
-        var caseworker = Staff(tenant);
-        var pages = new List<string>();
-        var token = "";
-        do
-        {
-            var (status, page) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?pageSize=2&pageToken={token}", caseworker);
-            Assert.Equal(HttpStatusCode.OK, status);
-            pages.Add(string.Join(",", page.GetProperty("submissions").EnumerateArray().Select(s => s.GetProperty("reference").GetString()![^1..])));
-            token = page.TryGetProperty("nextPageToken", out var next) ? next.GetString()! : "";
-        }
-        while (token.Length > 0);
-        Assert.Equal(["5,4", "3,2", "1"], pages);
-
-        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
-        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
-        async Task<int> CountAsync(string query) =>
-            (await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?{query}", caseworker)).Body.GetProperty("submissions").GetArrayLength();
-        Assert.Equal(5, await CountAsync($"status=payment_pending&serviceId={Certificate}&submittedFrom={today}&submittedUntil={today}"));
-        Assert.Equal(0, await CountAsync("status=delivered"));
-        Assert.Equal(0, await CountAsync("serviceId=bewohnerparkausweis"));
-        Assert.Equal(0, await CountAsync($"submittedUntil={yesterday}"));
-
-        var (bad, problem) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?status=lost&submittedFrom=1.1.2026&pageSize=500&pageToken=nonsense", caseworker);
-        Assert.Equal(HttpStatusCode.BadRequest, bad);
-        Assert.Equal(["pageSize", "pageToken", "status", "submittedFrom"], problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
-
-        // A page token belongs to the filter it was made with: with another filter it would skip or repeat rows.
-        var (_, first) = await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/tenants/{tenant}/submissions?pageSize=2", caseworker);
-        var (otherFilter, refused) = await _http.SendAsync(HttpMethod.Get,
-            $"/api/forms/v1/tenants/{tenant}/submissions?status=payment_pending&pageSize=2&pageToken={first.GetProperty("nextPageToken").GetString()}", caseworker);
-        Assert.Equal(HttpStatusCode.BadRequest, otherFilter);
-        Assert.Equal(["pageToken"], refused.GetProperty("errors").EnumerateObject().Select(p => p.Name));
-    }
-
-    [Fact]
-    public async Task Payment_and_routing_events_move_the_status_once_and_a_delivered_submission_cannot_be_withdrawn()
-    {
-        var tenant = await MunicipalityAsync();
-        var erika = Citizen($"citizen-{NewId()}");
-        var (_, submission) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
-        var id = submission.GetProperty("submissionId").GetString()!;
-        var path = $"/api/forms/v1/submissions/{id}";
-        async Task<JsonElement> ReadAsync() => (await _http.SendAsync(HttpMethod.Get, path, erika)).Body;
-
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentFailed { SubmissionId = id, PaymentId = "p-1", Reason = "declined" }, id, $"evt-{NewId()}");
-        var paidId = $"evt-{NewId()}";
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "p-2", AmountCents = 1300 }, id, paidId);
-        var paid = await Eventually.WaitAsync(async () => await ReadAsync() is var s && StatusOf(s) == "paid" ? (JsonElement?)s : null, TimeSpan.FromSeconds(30), "status paid");
-        Assert.Equal(["submitted", "payment_pending", "payment_pending", "paid"], HistoryOf(paid!.Value));
-        Assert.Equal("payment failed: declined", paid.Value.GetProperty("history")[2].GetProperty("reason").GetString());
-
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDelivered { SubmissionId = id, DestinationId = "bzr", ReceiptId = "r-1" }, id, $"evt-{NewId()}");
-        await Eventually.WaitAsync(async () => StatusOf(await ReadAsync()) == "delivered", TimeSpan.FromSeconds(30), "status delivered");
-
-        // The payment event again (a redelivery) and a late failure change nothing; a marker event shows they were processed.
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "p-2", AmountCents = 1300 }, id, paidId);
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentFailed { SubmissionId = id, PaymentId = "p-3", Reason = "expired" }, id, $"evt-{NewId()}");
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDecided { SubmissionId = id, Outcome = "approved" }, id, $"evt-{NewId()}");
-        var decided = await Eventually.WaitAsync(async () => await ReadAsync() is var s && StatusOf(s) == "decided" ? (JsonElement?)s : null, TimeSpan.FromSeconds(30), "status decided");
-        Assert.Equal(["submitted", "payment_pending", "payment_pending", "paid", "delivered", "decided"], HistoryOf(decided!.Value));
-
-        var (refused, problem) = await _http.SendAsync(HttpMethod.Post, path + ":withdraw", erika, new { });
-        Assert.Equal(HttpStatusCode.BadRequest, refused);
-        Assert.Contains("can no longer be withdrawn", problem.GetProperty("detail").GetString());
-    }
-
-    [Fact]
-    public async Task A_citizen_withdraws_an_undelivered_submission_and_forms_announces_it()
-    {
-        var tenant = await MunicipalityAsync();
-        var erika = Citizen($"citizen-{NewId()}");
-        var (_, submission) = await SubmitAsync(erika, tenant, SampleAnswers.PrivateCertificate());
-        var id = submission.GetProperty("submissionId").GetString()!;
-
-        var (status, withdrawn) = await _http.SendAsync(HttpMethod.Post, $"/api/forms/v1/submissions/{id}:withdraw", erika, new { });
-
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("withdrawn", StatusOf(withdrawn));
-        Assert.Equal(["submitted", "payment_pending", "withdrawn"], HistoryOf(withdrawn));
-        var events = await KafkaProbe.EventsWithKeyAsync(forms.KafkaBootstrapServers, "efa.forms", id, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
-        Assert.Equal(["de.efa.forms.submission.submitted.v1", "de.efa.forms.submission.withdrawn.v1"], events.Select(e => e.Type));
-
-        var late = new[] { $"evt-{NewId()}", $"evt-{NewId()}" };
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "late", AmountCents = 1300 }, id, late[0]);
-        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDecided { SubmissionId = id, Outcome = "rejected" }, id, late[1]);
-        await Eventually.WaitAsync(async () => await CountAsync("select count(*) from messaging.inbox where event_id = any($1)", late) == 2,
-            TimeSpan.FromSeconds(30), "the late events handled");
-        Assert.Equal("withdrawn", StatusOf((await _http.SendAsync(HttpMethod.Get, $"/api/forms/v1/submissions/{id}", erika)).Body));
     }
 
     public void Dispose() => _http.Dispose();

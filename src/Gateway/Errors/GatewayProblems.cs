@@ -12,7 +12,8 @@ public static class GatewayProblems
         WriteAsync(context, StatusCodes.Status404NotFound, GrpcStatus.Unimplemented, "Unknown route",
             $"No service answers {context.Request.Method} {context.Request.Path}.");
 
-    public static Task WriteAsync(HttpContext context, int httpStatus, GrpcStatus grpcStatus, string title, string detail)
+    /// <param name="field">The request field at fault, listed under "errors" like the services list theirs.</param>
+    public static Task WriteAsync(HttpContext context, int httpStatus, GrpcStatus grpcStatus, string title, string detail, string? field = null)
     {
         if (context.Response.HasStarted)
         {
@@ -30,11 +31,17 @@ public static class GatewayProblems
 
         context.Response.StatusCode = httpStatus;
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        return problems.WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = { Status = httpStatus, Title = title, Detail = detail, Instance = context.Request.Path },
-        }).AsTask();
+        };
+        if (field is not null)
+        {
+            problem.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+        }
+
+        return problems.WriteAsync(problem).AsTask();
     }
 
     public static bool IsGrpc(HttpRequest request) =>

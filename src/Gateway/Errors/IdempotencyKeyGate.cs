@@ -14,6 +14,6 @@ public sealed class IdempotencyKeyGate(RequestDelegate next)
         return key.Count == 0 || IdempotencyKeys.IsWellFormed(key.ToString())
             ? next(context)
             : GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GrpcStatus.InvalidArgument, "Invalid request",
-                $"The {IdempotencyKeys.Header} header {IdempotencyKeys.Rule}.");
+                $"The {IdempotencyKeys.Header} header {IdempotencyKeys.Rule}.", "idempotencyKey");
     }
 }
