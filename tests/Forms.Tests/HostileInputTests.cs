@@ -45,6 +45,11 @@ public sealed class HostileInputTests(FormsServiceFixture forms) : IDisposable
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text));
     }
 
+    /// <summary>A new citizen's submission with no answers, sent with the given content type and idempotency key.</summary>
+    private Task<(HttpStatusCode Status, string? ContentType, JsonElement Body)> SubmitEmptyAsync(string contentType, string idempotencyKey) =>
+        RawAsync(HttpMethod.Post, "/api/forms/v1/submissions", forms.Issuer.Issue(TestIssuer.Person($"citizen-{NewId()}", role: "citizen", acr: "high")),
+            $"{{\"tenantId\":\"{NewId()}\",\"serviceId\":\"fuehrungszeugnis\",\"answers\":{{}}}}", contentType, idempotencyKey);
+
     [Fact]
     public async Task A_NUL_or_other_control_character_in_any_text_is_refused_with_the_field_named_and_nothing_is_stored()
     {
@@ -73,9 +78,7 @@ public sealed class HostileInputTests(FormsServiceFixture forms) : IDisposable
     [InlineData("text/plain")]
     public async Task A_body_that_is_not_UTF8_JSON_is_refused_with_415_and_a_problem(string contentType)
     {
-        var citizen = forms.Issuer.Issue(TestIssuer.Person($"citizen-{NewId()}", role: "citizen", acr: "high"));
-        var (status, type, problem) = await RawAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen,
-            $"{{\"tenantId\":\"{NewId()}\",\"serviceId\":\"fuehrungszeugnis\",\"answers\":{{}}}}", contentType, NewId());
+        var (status, type, problem) = await SubmitEmptyAsync(contentType, NewId());
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
         Assert.Equal("application/problem+json", type);
@@ -88,9 +91,7 @@ public sealed class HostileInputTests(FormsServiceFixture forms) : IDisposable
     [InlineData("")]
     public async Task An_idempotency_key_that_is_not_printable_ASCII_is_refused_with_400(string key)
     {
-        var citizen = forms.Issuer.Issue(TestIssuer.Person($"citizen-{NewId()}", role: "citizen", acr: "high"));
-        var (status, type, problem) = await RawAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen,
-            $"{{\"tenantId\":\"{NewId()}\",\"serviceId\":\"fuehrungszeugnis\",\"answers\":{{}}}}", idempotencyKey: key);
+        var (status, type, problem) = await SubmitEmptyAsync("application/json", key);
 
         Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (status, type));
         Assert.True(problem.GetProperty("errors").TryGetProperty("idempotencyKey", out _), problem.ToString());

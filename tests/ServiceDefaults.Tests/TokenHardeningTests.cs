@@ -22,17 +22,8 @@ public sealed class TokenHardeningTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _platform = await TestIssuer.StartAsync();
-        _keycloak = await TestIssuer.StartAsync("/realms/municipality");
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Authentication:Authority"] = _platform.Issuer,
-            ["Authentication:RequireHttpsMetadata"] = "false",
-            ["Authentication:Scope"] = "efa.forms",
-            ["Keycloak:auth-server-url"] = _keycloak.Issuer.Replace("/realms/municipality", "/"),
-            ["Keycloak:Realm"] = "municipality",
-            ["Keycloak:resource"] = "efa-platform",
-            ["Keycloak:RequireHttpsMetadata"] = "false",
-        };
+        _keycloak = await TestIssuer.StartAsync(TrustedIssuers.KeycloakRealmPath);
+        var configuration = TrustedIssuers.Configuration(_platform, _keycloak, ("Authentication:Scope", "efa.forms"));
         _service = await ServiceHost.StartAsync(configuration, builder => builder.AddEfaAuthentication(), mapEndpoints: app =>
         {
             app.MapGet("/anyone", (ClaimsPrincipal user) => user.SubjectId()).RequireAuthorization();
