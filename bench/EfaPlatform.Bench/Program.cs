@@ -27,5 +27,15 @@ var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 20
 var validation = new Command("validation", "Time and allocation of one check of the residence registration form, in process.") { iterations };
 validation.SetAction(parse => ValidationBenchmark.Run(parse.GetValue(iterations)));
 
-var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, tokens, submissions, validation };
+var proxyConnections = new Option<int>("--connections") { DefaultValueFactory = _ => 32, Description = "Open connections of the load generator." };
+var proxySeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds per target." };
+var proxies = new Command("proxies", "The gateway against nginx proxying the same backends (discovery document, catalog list), whole platform running.") { proxyConnections, proxySeconds };
+proxies.SetAction(parse => ProxyBenchmark.RunAsync(parse.GetValue(proxyConnections), TimeSpan.FromSeconds(parse.GetValue(proxySeconds))));
+
+var citizens = new Option<int>("--citizens") { DefaultValueFactory = _ => 100, Description = "Citizens signing in at once." };
+var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 3, Description = "How many times they all sign in." };
+var signIns = new Command("sign-in", "The authorization code flow with PKCE and the development eID, many citizens at once, step by step.") { citizens, rounds };
+signIns.SetAction(parse => SignInBenchmark.RunAsync(parse.GetValue(citizens), parse.GetValue(rounds)));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation };
 return await root.Parse(args).InvokeAsync();

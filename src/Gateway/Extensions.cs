@@ -38,6 +38,7 @@ public static class Extensions
     {
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseResponseCompression();
+        app.UseMiddleware<RequestHeadLimitMiddleware>();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseMiddleware<IdempotencyKeyGate>();
         app.UseMiddleware<BearerTokenGate>();
@@ -54,7 +55,14 @@ public static class Extensions
 
     private sealed class KestrelLimits(IOptions<GatewayOptions> options) : IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>
     {
-        public void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel) =>
+        // Kestrel's own limits sit at twice the gateway's, so that requests between the two get a problem document from
+        // RequestHeadLimitMiddleware; Kestrel answers only what is far beyond them (with an empty body, before any middleware).
+        public void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel)
+        {
             kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = 2 * options.Value.MaxRequestTargetBytes + 64;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * options.Value.MaxRequestHeadersBytes;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = 2 * options.Value.MaxRequestHeadersBytes;
+        }
     }
 }

@@ -87,6 +87,30 @@ public sealed class GatewayTests(GatewayFixture gateway, ITestOutputHelper outpu
         Assert.Equal(404, problem.GetProperty("status").GetInt32());
     }
 
+    [Theory]
+    [InlineData(9_000, 0, HttpStatusCode.RequestUriTooLong)]
+    [InlineData(0, 30_000, HttpStatusCode.RequestHeaderFieldsTooLarge)]
+    public async Task An_overlong_target_or_header_block_is_refused_with_a_problem_and_never_reaches_the_backend(
+        int queryLength, int headerLength, HttpStatusCode expected)
+    {
+        var before = gateway.Backend.Calls;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{gateway.RestUrl}/api/probe/v1/echo?q={new string('a', queryLength)}")
+        {
+            Content = JsonContent.Create(new { text = "x" }),
+        };
+        if (headerLength > 0)
+        {
+            request.Headers.Add("X-Padding", new string('b', headerLength));
+        }
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)expected, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32());
+        Assert.Equal(before, gateway.Backend.Calls);
+    }
+
     [Fact]
     public async Task An_unknown_gRPC_service_is_unimplemented()
     {

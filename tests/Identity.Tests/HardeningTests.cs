@@ -71,7 +71,7 @@ public sealed class HardeningTests(PlatformFixture fixture) : IDisposable
     [Fact]
     public async Task A_client_secret_is_not_kept_in_clear_in_the_idempotency_cache_and_a_repeat_still_gets_it()
     {
-        var operatorToken = (await _operator.SignInAsync("operator@efa.example", fixture.SeedPassword)).Body.AccessToken();
+        var operatorToken = await fixture.AdministratorTokenAsync("operator@efa.example");
         var tenantId = await CreateTenantAsync(operatorToken);
         using var http = new HttpClient { BaseAddress = new Uri(fixture.GatewayUrl), Timeout = TimeSpan.FromSeconds(30) };
         var key = Guid.NewGuid().ToString();
@@ -116,7 +116,7 @@ public sealed class HardeningTests(PlatformFixture fixture) : IDisposable
     [Fact]
     public async Task A_tenant_admin_signed_in_with_password_only_cannot_create_staff()
     {
-        var operatorToken = (await _operator.SignInAsync("operator@efa.example", fixture.SeedPassword)).Body.AccessToken();
+        var operatorToken = await fixture.AdministratorTokenAsync("operator@efa.example");
         var tenantId = await CreateTenantAsync(operatorToken);
         const string password = "Verwaltung-2026-Test!";
         var adminEmail = $"admin-{Guid.NewGuid():N}@gemeinde.example";

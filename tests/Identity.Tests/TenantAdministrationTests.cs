@@ -12,7 +12,7 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
 
     private static string UniqueArs() => "09" + Random.Shared.NextInt64(1_000_000_000, 9_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<string> OperatorTokenAsync() => (await _operator.SignInAsync("operator@efa.example", fixture.SeedPassword)).Body.AccessToken();
+    private Task<string> OperatorTokenAsync() => fixture.AdministratorTokenAsync("operator@efa.example");
 
     private async Task<JsonElement> CreateTenantAsync(string operatorToken)
     {
@@ -28,7 +28,7 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
     {
         var other = await CreateTenantAsync(await OperatorTokenAsync());
         var otherId = other.GetProperty("tenantId").GetString();
-        var adminToken = (await _admin.SignInAsync("admin@heidelberg.example", fixture.SeedPassword)).Body.AccessToken();
+        var adminToken = await fixture.AdministratorTokenAsync("admin@heidelberg.example");
         var ownTenant = Jwt.Payload(adminToken).GetProperty("tenant").GetString();
 
         Assert.Equal(HttpStatusCode.Forbidden, (await _admin.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{otherId}", adminToken)).Status);
@@ -101,6 +101,42 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
 
         await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenantId}/clients/{clientId}/revoke", operatorToken, new { });
         Assert.NotEqual(HttpStatusCode.OK, (await _operator.ClientCredentialsAsync(clientId, newSecret, "efa.forms")).Status);
+    }
+
+    [Fact]
+    public async Task A_tenants_clients_come_in_pages_without_another_tenants_clients()
+    {
+        var operatorToken = await OperatorTokenAsync();
+        var tenantId = (await CreateTenantAsync(operatorToken)).GetProperty("tenantId").GetString();
+        var otherId = (await CreateTenantAsync(operatorToken)).GetProperty("tenantId").GetString();
+        async Task<string> RegisterAsync(string tenant, string name) =>
+            (await _operator.CallAsync(HttpMethod.Post, $"/api/identity/v1/tenants/{tenant}/clients", operatorToken,
+                new { displayName = name, scopes = new[] { "efa.forms" } })).Body.GetProperty("client").GetProperty("clientId").GetString()!;
+        var own = new List<string>();
+        foreach (var name in new[] { "Fachverfahren A", "Fachverfahren B", "Fachverfahren C" })
+        {
+            own.Add(await RegisterAsync(tenantId!, name));
+        }
+
+        var foreign = await RegisterAsync(otherId!, "Fremdes Verfahren");
+
+        var (firstStatus, first) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{tenantId}/clients?pageSize=2", operatorToken);
+        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        var token = first.GetProperty("nextPageToken").GetString()!;
+        var (_, second) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{tenantId}/clients?pageSize=2&pageToken={token}", operatorToken);
+        var listed = first.GetProperty("clients").EnumerateArray().Concat(second.GetProperty("clients").EnumerateArray())
+            .Select(c => c.GetProperty("clientId").GetString()!).ToList();
+        Assert.Equal(own.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(2, first.GetProperty("clients").GetArrayLength());
+        Assert.False(second.TryGetProperty("nextPageToken", out var last) && last.GetString() is { Length: > 0 });
+        Assert.DoesNotContain(foreign, listed);
+
+        var (otherStatus, otherError) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{otherId}/clients?pageToken={token}", operatorToken);
+        Assert.Equal(HttpStatusCode.BadRequest, otherStatus);
+        Assert.True(otherError.GetProperty("errors").TryGetProperty("pageToken", out _), otherError.ToString());
+        var (sizeStatus, sizeError) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{tenantId}/clients?pageSize=101", operatorToken);
+        Assert.Equal(HttpStatusCode.BadRequest, sizeStatus);
+        Assert.True(sizeError.GetProperty("errors").TryGetProperty("pageSize", out _), sizeError.ToString());
     }
 
     [Fact]

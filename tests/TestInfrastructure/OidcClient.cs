@@ -26,7 +26,10 @@ public sealed partial class OidcClient(string gatewayUrl, string? defaultTotpSec
 
     public string RedirectUri => $"{gatewayUrl}/dev/callback";
 
-    private HttpClient Http => _http ??= new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = _cookies })
+    /// <summary>When set, every request this client sends is added with its method, path and time taken (for bench/).</summary>
+    public List<(string Request, double Milliseconds)>? Timings { get; set; }
+
+    private HttpClient Http => _http ??= new HttpClient(new TimingHandler(this) { InnerHandler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = _cookies } })
     {
         BaseAddress = new Uri(gatewayUrl),
         Timeout = TimeSpan.FromSeconds(30),
@@ -204,6 +207,23 @@ public sealed partial class OidcClient(string gatewayUrl, string? defaultTotpSec
         using var response = await Http.PostAsync(pageUrl, new FormUrlEncodedContent(fields));
         return response.Headers.Location?.ToString()
             ?? throw new InvalidOperationException($"The form at {pageUrl} did not redirect: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private sealed class TimingHandler(OidcClient owner) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (owner.Timings is not { } timings)
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var response = await base.SendAsync(request, cancellationToken);
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            timings.Add(($"{request.Method} {request.RequestUri?.AbsolutePath}", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            return response;
+        }
     }
 
     private static string AntiForgery(string page) => AntiForgeryField().Match(page).Groups[1].Value;

@@ -9,6 +9,7 @@ using EfaPlatform.Identity.Validation;
 using EfaPlatform.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -56,16 +57,18 @@ public sealed class ClientsService(IdentityDb db, IOpenIddictApplicationManager 
     public override async Task<ListClientsResponse> ListClients(ListClientsRequest request, ServerCallContext context)
     {
         var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
+        var filter = $"clients|{tenant.Id}";
+        var errors = new FieldErrors();
+        var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, filter, errors);
+        errors.ThrowIfAny();
+        var page = await db.ClientsOfTenant(tenant.Id, after ?? "", pageSize + 1).ToListAsync(context.CancellationToken);
         var response = new ListClientsResponse();
-        await foreach (var application in applications.ListAsync(count: null, offset: null, context.CancellationToken))
+        foreach (var application in page.Take(pageSize))
         {
-            var client = await ToProtoAsync(application, context.CancellationToken);
-            if (client.TenantId == tenant.Id.ToString())
-            {
-                response.Clients.Add(client);
-            }
+            response.Clients.Add(await ToProtoAsync(application, context.CancellationToken));
         }
 
+        response.NextPageToken = Paging.NextToken(filter, page.Count > pageSize ? page[pageSize - 1].ClientId : null);
         return response;
     }
 
