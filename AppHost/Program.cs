@@ -15,8 +15,7 @@ var identity = builder.AddService("identity", postgres, redis)
     .WithDevelopmentSeed(builder, publicUrl);
 identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
 
-var forms = builder.AddService("forms", postgres, redis, kafka)
-    .WithReference(identity)
+var forms = builder.AddService("forms", postgres, redis, kafka, identity)
     .WithDevelopmentActivations();
 
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")

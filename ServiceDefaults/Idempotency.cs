@@ -22,7 +22,7 @@ namespace EfaPlatform.ServiceDefaults;
 /// Read-only methods (Get…, List…) are left alone.
 /// </summary>
 public sealed partial class IdempotencyInterceptor(
-    IConnectionMultiplexer redis, IHostEnvironment environment, IDataProtectionProvider dataProtection, IOptions<IdempotencyOptions> options,
+    IConnectionMultiplexer redis, RedisKeys keys, IDataProtectionProvider dataProtection, IOptions<IdempotencyOptions> options,
     ILogger<IdempotencyInterceptor> logger) : Interceptor
 {
     public const string MetadataKey = "idempotency-key";
@@ -48,7 +48,7 @@ public sealed partial class IdempotencyInterceptor(
         // Anonymous callers (self-registration) get a key space per address, not one shared by everybody.
         var http = context.GetHttpContext();
         var caller = http.User.FindFirst(Auth.EfaClaims.Subject)?.Value ?? $"anonymous@{http.Connection.RemoteIpAddress}";
-        var redisKey = $"{ServiceName.Of(environment)}:idempotency:{caller}:{context.Method}:{key}";
+        string redisKey = keys.For("idempotency", $"{caller}:{context.Method}:{key}")!;
         var fingerprint = IdempotencyKeys.Fingerprint((IMessage)request);
         var database = redis.GetDatabase();
 

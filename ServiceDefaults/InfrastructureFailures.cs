@@ -36,6 +36,15 @@ public static class InfrastructureFailures
         return false;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentBag<NpgsqlDataSource> DataSources = [];
+
+    /// <summary>Remembers a data source, so that <see cref="ForgetBrokenConnections"/> clears its pool too.</summary>
+    public static NpgsqlDataSource Track(NpgsqlDataSource dataSource)
+    {
+        DataSources.Add(dataSource);
+        return dataSource;
+    }
+
     /// <summary>
     /// After PostgreSQL went away, every idle pooled connection is dead, and each would fail one more request when next
     /// used: drop them all at the first sign, so that the next requests open fresh ones.
@@ -49,7 +58,13 @@ public static class InfrastructureFailures
             if (current is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal))
                 || current is NpgsqlException { InnerException: IOException or SocketException })
             {
+                // ClearAllPools does not reach the pools of data sources (npgsql#5407): those are cleared one by one.
                 NpgsqlConnection.ClearAllPools();
+                foreach (var dataSource in DataSources)
+                {
+                    dataSource.Clear();
+                }
+
                 return;
             }
         }

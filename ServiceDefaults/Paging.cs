@@ -17,6 +17,7 @@ public static class Paging
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
+    private const int MaxPositionLength = 200;
 
     public static PageRequest Read(int pageSize, string pageToken, string filter, FieldErrors errors)
     {
@@ -34,6 +35,15 @@ public static class Paging
         return new PageRequest(pageSize == 0 ? DefaultPageSize : Math.Clamp(pageSize, 1, MaxPageSize), after);
     }
 
+    /// <summary>
+    /// One page from rows read with one more than the page size (so that the last row says whether a next page
+    /// exists), and the token of the next page, made from the position of the page's last row.
+    /// </summary>
+    public static (IReadOnlyList<T> Items, string NextToken) Page<T>(IReadOnlyList<T> fetched, int pageSize, string filter, Func<T, string> positionOf) =>
+        fetched.Count > pageSize
+            ? (fetched.Take(pageSize).ToList(), NextToken(filter, positionOf(fetched[pageSize - 1])))
+            : (fetched, "");
+
     /// <summary>The token of the page after <paramref name="position"/>; empty when there is none.</summary>
     public static string NextToken(string filter, string? position) =>
         position is null ? "" : WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{FilterHash(filter)}|{position}"));
@@ -50,7 +60,15 @@ public static class Paging
                 return false;
             }
 
-            position = text[(separator + 1)..];
+            // Tokens are not secret (anyone can make one for a filter they may read), so what they carry is checked like
+            // any other input before it reaches a query.
+            var candidate = text[(separator + 1)..];
+            if (candidate.Length > MaxPositionLength || candidate.Any(char.IsControl))
+            {
+                return false;
+            }
+
+            position = candidate;
             return true;
         }
         catch (FormatException)

@@ -11,7 +11,7 @@ public static class Postgres
     public static IHostApplicationBuilder AddEfaPostgres(this IHostApplicationBuilder builder, string connectionName = "postgres")
     {
         var connectionString = ConnectionStrings.Require(builder.Configuration, connectionName);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(_ => InfrastructureFailures.Track(new NpgsqlDataSourceBuilder(connectionString).Build()));
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(connectionName);
         return builder;
     }

@@ -14,6 +14,7 @@ public static class Redis
         // Start even when Redis is not up yet; the health check reports it until it is.
         options.AbortOnConnectFail = false;
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+        builder.Services.AddSingleton<RedisKeys>();
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(connectionName);
         return builder;
     }
@@ -33,4 +34,15 @@ public static class Redis
             }
         }
     }
+}
+
+/// <summary>
+/// The names of this service's keys in Redis: "{service}:{purpose}:{id}" (forms:draft:…, identity:totp-step:…), the
+/// prefix derived from the service's name, so that services sharing one Redis never collide.
+/// </summary>
+public sealed class RedisKeys(IHostEnvironment environment)
+{
+    private readonly string _prefix = ServiceName.Of(environment) + ":";
+
+    public RedisKey For(string purpose, string id) => $"{_prefix}{purpose}:{id}";
 }

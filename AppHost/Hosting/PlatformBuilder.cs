@@ -60,6 +60,7 @@ public sealed class PlatformBuilder
             {
                 RedisResource redis => service.WithReference(redis),
                 KafkaResource kafka => service.WithReference(kafka),
+                ProjectResource other => service.WithReference(other),
                 _ => throw new ArgumentException($"{name} cannot use {resource.Name} ({resource.Type}).", nameof(uses)),
             };
         }

@@ -14,15 +14,13 @@ public enum ServiceStores
     /// <summary>Its own PostgreSQL database (ConnectionStrings:postgres), with the migrate command.</summary>
     Postgres = 1,
 
-    /// <summary>Redis (ConnectionStrings:redis), and with it idempotency keys on every changing RPC.</summary>
-    Redis = 2,
 }
 
 /// <summary>
 /// The service kit: one way to build a platform service. A service's Program.cs is
 /// <code>
 /// var builder = WebApplication.CreateBuilder(args);
-/// builder.AddEfaService(ServiceStores.Postgres | ServiceStores.Redis);
+/// builder.AddEfaService(ServiceStores.Postgres);
 /// builder.AddFormsServices();                      // its own registrations (and its event bus)
 /// var app = builder.Build();
 /// return await app.RunEfaServiceAsync(args, app => app.MapFormsEndpoints());
@@ -44,19 +42,27 @@ public static class EfaService
             builder.AddEfaPostgres();
         }
 
-        if (stores.HasFlag(ServiceStores.Redis))
-        {
-            builder.AddEfaRedis();
-            builder.AddEfaIdempotency();
-        }
+        // Every service has changing RPCs, and every changing RPC takes an idempotency key, kept in Redis
+        // (ConnectionStrings:redis): so every service uses Redis.
+        builder.AddEfaRedis();
+        builder.AddEfaIdempotency();
 
         builder.Services.AddServiceCommand(ServiceCommands.Migrate, ServiceCommands.MigrateAsync);
+        // Above the gateway's own limits (Gateway:MaxRequestTargetBytes, MaxRequestHeadersBytes), so that whatever the
+        // gateway lets through also fits here; an empty refusal from Kestrel would reach the caller without a problem document.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel =>
+        {
+            kestrel.Limits.MaxRequestLineSize = 32 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 64 * 1024;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = 64 * 1024;
+        });
         return builder;
     }
 
     /// <summary>
     /// Runs the one-off command the arguments name (migrate, replay-dlq, …) and returns its exit code; without one,
-    /// serves: the kit's endpoints (health, OpenAPI, reflection) around the service's own (<paramref name="mapEndpoints"/>).
+    /// serves: the kit's endpoints (health, OpenAPI, reflection) around the service's own (<paramref name="mapEndpoints"/>,
+    /// which adds the service's middleware and maps its gRPC services; authentication and authorization follow it).
     /// </summary>
     public static async Task<int> RunEfaServiceAsync(this WebApplication app, string[] args, Action<WebApplication> mapEndpoints)
     {
@@ -67,6 +73,10 @@ public static class EfaService
 
         app.MapDefaultEndpoints();
         mapEndpoints(app);
+        // After the service's own middleware (which may need to run first, like forms' catalog cache), before any
+        // endpoint: a service cannot forget them, and they never end up ahead of the REST edge that writes problems.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapGrpcReflectionService();
         app.MapEfaOpenApi();
         await app.RunAsync();

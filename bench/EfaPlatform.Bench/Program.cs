@@ -29,8 +29,9 @@ validation.SetAction(parse => ValidationBenchmark.Run(parse.GetValue(iterations)
 
 var proxyConnections = new Option<int>("--connections") { DefaultValueFactory = _ => 32, Description = "Open connections of the load generator." };
 var proxySeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds per target." };
-var proxies = new Command("proxies", "The gateway against nginx proxying the same backends (discovery document, catalog list), whole platform running.") { proxyConnections, proxySeconds };
-proxies.SetAction(parse => ProxyBenchmark.RunAsync(parse.GetValue(proxyConnections), TimeSpan.FromSeconds(parse.GetValue(proxySeconds))));
+var proxyVariants = new Option<string[]>("--variant") { DefaultValueFactory = _ => [], Description = "KEY=VALUE,… environment of a further gateway to measure beside (repeatable)." };
+var proxies = new Command("proxies", "The gateway against nginx proxying the same backends (discovery document, catalog list), whole platform running.") { proxyConnections, proxySeconds, proxyVariants };
+proxies.SetAction(parse => ProxyBenchmark.RunAsync(parse.GetValue(proxyConnections), TimeSpan.FromSeconds(parse.GetValue(proxySeconds)), parse.GetValue(proxyVariants) ?? []));
 
 var citizens = new Option<int>("--citizens") { DefaultValueFactory = _ => 100, Description = "Citizens signing in at once." };
 var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 3, Description = "How many times they all sign in." };

@@ -38,8 +38,6 @@ public static class Extensions
     public static WebApplication MapFormsEndpoints(this WebApplication app)
     {
         app.UseMiddleware<CatalogResponseCache>();
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.MapGrpcService<DefinitionsService>();
         app.MapGrpcService<Drafts.DraftsService>();
         app.MapGrpcService<ActivationsService>();

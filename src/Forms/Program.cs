@@ -2,7 +2,7 @@ using EfaPlatform.Forms;
 using EfaPlatform.ServiceDefaults.Kit;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddEfaService(ServiceStores.Postgres | ServiceStores.Redis);
+builder.AddEfaService(ServiceStores.Postgres);
 builder.AddFormsServices();
 
 var app = builder.Build();

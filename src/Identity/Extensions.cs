@@ -122,8 +122,6 @@ public static class Extensions
 
             return next(context);
         });
-        app.UseAuthentication();
-        app.UseAuthorization();
         app.MapOpenIdConnectEndpoints();
         app.MapRazorPages();
         app.MapGrpcService<Tenants.TenantsService>();

@@ -2,7 +2,7 @@ using EfaPlatform.Identity;
 using EfaPlatform.ServiceDefaults.Kit;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddEfaService(ServiceStores.Postgres | ServiceStores.Redis);
+builder.AddEfaService(ServiceStores.Postgres);
 builder.AddIdentityServices();
 
 var app = builder.Build();

@@ -26,6 +26,35 @@ public sealed partial class FormsApiTests(PlatformFixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync("/api/forms/v1/services/unbekannt")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/forms/v1/services?language=de")]
+    [InlineData("/api/forms/v1/tenants/" + DevelopmentTenant.Id + "/services?language=de")]
+    public async Task The_catalog_and_a_municipalitys_offer_come_in_pages_that_add_up_to_the_whole_list(string list)
+    {
+        var whole = (await _http.GetFromJsonAsync<JsonElement>($"{list}&pageSize=100")).GetProperty("services").EnumerateArray()
+            .Select(s => s.GetProperty("serviceId").GetString()!).ToList();
+        var paged = new List<string>();
+        var token = "";
+        for (var page = 0; page < 50; page++)
+        {
+            var answer = await _http.GetFromJsonAsync<JsonElement>($"{list}&pageSize=2&pageToken={token}");
+            var services = answer.GetProperty("services").EnumerateArray().Select(s => s.GetProperty("serviceId").GetString()!).ToList();
+            Assert.InRange(services.Count, 1, 2);
+            paged.AddRange(services);
+            token = answer.TryGetProperty("nextPageToken", out var next) ? next.GetString() ?? "" : "";
+            if (token.Length == 0)
+            {
+                break;
+            }
+        }
+
+        Assert.True(whole.Count >= 3, string.Join(", ", whole));
+        Assert.Equal(whole, paged);
+        using var tooLarge = await _http.GetAsync($"{list}&pageSize=101");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        Assert.True((await tooLarge.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("pageSize", out _));
+    }
+
     [Fact]
     public async Task The_catalog_comes_with_an_ETag_a_repeat_gets_304_and_large_answers_travel_compressed()
     {

@@ -43,6 +43,12 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
         var (ownStatus, ownStaff) = await _admin.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{ownTenant}/staff", adminToken);
         Assert.Equal(HttpStatusCode.OK, ownStatus);
         Assert.Contains(ownStaff.GetProperty("staffMembers").EnumerateArray(), s => s.GetProperty("email").GetString() == "sachbearbeitung@heidelberg.example");
+
+        var (_, firstPage) = await _admin.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{ownTenant}/staff?pageSize=1", adminToken);
+        var (_, secondPage) = await _admin.CallAsync(HttpMethod.Get,
+            $"/api/identity/v1/tenants/{ownTenant}/staff?pageSize=1&pageToken={firstPage.GetProperty("nextPageToken").GetString()}", adminToken);
+        Assert.Equal(["admin@heidelberg.example"], firstPage.GetProperty("staffMembers").EnumerateArray().Select(s => s.GetProperty("email").GetString()));
+        Assert.Equal("sachbearbeitung@heidelberg.example", secondPage.GetProperty("staffMembers")[0].GetProperty("email").GetString());
     }
 
     [Fact]
@@ -134,6 +140,12 @@ public sealed class TenantAdministrationTests(PlatformFixture fixture) : IDispos
         var (otherStatus, otherError) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{otherId}/clients?pageToken={token}", operatorToken);
         Assert.Equal(HttpStatusCode.BadRequest, otherStatus);
         Assert.True(otherError.GetProperty("errors").TryGetProperty("pageToken", out _), otherError.ToString());
+        // Tokens are not secret: one made by hand for the right filter, with a NUL in its position, is refused like bad input.
+        var filterHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"clients|{tenantId}")))[..16];
+        var forged = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(System.Text.Encoding.UTF8.GetBytes($"{filterHash}|a\u0000b"));
+        var (forgedStatus, forgedError) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{tenantId}/clients?pageToken={forged}", operatorToken);
+        Assert.Equal(HttpStatusCode.BadRequest, forgedStatus);
+        Assert.True(forgedError.GetProperty("errors").TryGetProperty("pageToken", out _), forgedError.ToString());
         var (sizeStatus, sizeError) = await _operator.CallAsync(HttpMethod.Get, $"/api/identity/v1/tenants/{tenantId}/clients?pageSize=101", operatorToken);
         Assert.Equal(HttpStatusCode.BadRequest, sizeStatus);
         Assert.True(sizeError.GetProperty("errors").TryGetProperty("pageSize", out _), sizeError.ToString());

@@ -23,7 +23,7 @@ public sealed class TokenFlowTests(PlatformFixture fixture, ITestOutputHelper ou
         Assert.Equal("efa-api", claims.GetProperty("aud").GetString());
         Assert.Equal("efa.identity", claims.GetProperty("scope").GetString());
         Assert.Equal($"{fixture.GatewayUrl}/", claims.GetProperty("iss").GetString());
-        Assert.Equal("RS256", Jwt.Header(token, "alg"));
+        Assert.Equal("ES256", Jwt.Header(token, "alg"));
 
         var (restStatus, profile) = await _client.CallAsync(HttpMethod.Get, "/api/identity/v1/me", token);
         Assert.Equal(HttpStatusCode.OK, restStatus);

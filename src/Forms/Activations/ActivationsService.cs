@@ -75,22 +75,35 @@ public sealed class ActivationsService(ActivationStore store, DefinitionStore de
     [AllowAnonymous]
     public override async Task<ListActivatedServicesResponse> ListActivatedServices(ListActivatedServicesRequest request, ServerCallContext context)
     {
+        var errors = new FieldErrors();
         if (!Guid.TryParse(request.TenantId, out var tenantId))
         {
-            new FieldErrors().Add("tenant_id", "must be a tenant id").ThrowIfAny();
+            errors.Add("tenant_id", "must be a tenant id");
         }
 
+        var filter = $"activations|{tenantId}";
+        var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, filter, errors);
+        errors.ThrowIfAny();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var rows = await store.ListActiveAsync(tenantId, today, null, context.CancellationToken);
-        var response = new ListActivatedServicesResponse();
-        foreach (var row in rows)
+        var offered = new List<Activation>();
+        foreach (var row in (await store.ListActiveAsync(tenantId, today, null, context.CancellationToken))
+                     .Where(row => after is null || string.CompareOrdinal(row.ServiceId, after) > 0)
+                     .OrderBy(row => row.ServiceId, StringComparer.Ordinal))
         {
+            if (offered.Count > pageSize)
+            {
+                break;
+            }
+
             if (await definitions.GetAsync(row.ServiceId, 0, context.CancellationToken) is { } published)
             {
-                response.Services.Add(ToProto(row, published.Definition, request.Language));
+                offered.Add(ToProto(row, published.Definition, request.Language));
             }
         }
 
+        var (page, next) = Paging.Page(offered, pageSize, filter, activation => activation.ServiceId);
+        var response = new ListActivatedServicesResponse { NextPageToken = next };
+        response.Services.AddRange(page);
         return response;
     }
 

@@ -10,7 +10,7 @@ namespace EfaPlatform.Forms.Definitions;
 /// with If-None-Match gets 304) and Cache-Control. Publishing a version on this instance drops them at once; other
 /// instances notice within <see cref="Freshness"/>.
 /// </summary>
-public sealed class CatalogResponseCache(RequestDelegate next)
+public sealed class CatalogResponseCache(RequestDelegate next, TimeProvider clock)
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
     private const string CatalogPath = "/api/forms/v1/services";
@@ -29,7 +29,7 @@ public sealed class CatalogResponseCache(RequestDelegate next)
         }
 
         var key = context.Request.Path.Value + context.Request.QueryString.Value;
-        if (!Entries.TryGetValue(key, out var entry) || entry.Expires < DateTimeOffset.UtcNow)
+        if (!Entries.TryGetValue(key, out var entry) || entry.Expires < clock.GetUtcNow())
         {
             entry = await RenderAsync(context);
             if (entry is null)
@@ -86,7 +86,7 @@ public sealed class CatalogResponseCache(RequestDelegate next)
         }
 
         var etag = new EntityTagHeaderValue($"\"{Convert.ToHexString(SHA256.HashData(body))[..32]}\"").ToString();
-        return new Entry(body, context.Response.ContentType ?? "application/json", etag, DateTimeOffset.UtcNow + Freshness);
+        return new Entry(body, context.Response.ContentType ?? "application/json", etag, clock.GetUtcNow() + Freshness);
     }
 
     private sealed record Entry(byte[] Body, string ContentType, string ETag, DateTimeOffset Expires);

@@ -19,12 +19,16 @@ public sealed class DefinitionsService(DefinitionStore store, FormValidator vali
     [AllowAnonymous]
     public override async Task<ListServiceDefinitionsResponse> ListServiceDefinitions(ListServiceDefinitionsRequest request, ServerCallContext context)
     {
-        var response = new ListServiceDefinitionsResponse();
-        foreach (var published in await store.ListLatestAsync(context.CancellationToken))
-        {
-            response.Services.Add(ToProto(published, request.Language));
-        }
-
+        var errors = new FieldErrors();
+        var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, "services", errors);
+        errors.ThrowIfAny();
+        var latest = (await store.ListLatestAsync(context.CancellationToken))
+            .Where(published => after is null || string.CompareOrdinal(published.Definition.Id, after) > 0)
+            .OrderBy(published => published.Definition.Id, StringComparer.Ordinal)
+            .Take(pageSize + 1).ToList();
+        var (page, next) = Paging.Page(latest, pageSize, "services", published => published.Definition.Id);
+        var response = new ListServiceDefinitionsResponse { NextPageToken = next };
+        response.Services.AddRange(page.Select(published => ToProto(published, request.Language)));
         return response;
     }
 

@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -10,7 +11,7 @@ public sealed record StoredDraft(int Version, string Answers, DateTimeOffset Sav
 /// Drafts in Redis under forms:draft:{owner}:{service} with a time to live. The owner is always a token's subject,
 /// so nobody can name, read or overwrite another person's draft.
 /// </summary>
-public sealed class DraftStore(IConnectionMultiplexer redis, IOptions<FormsOptions> options)
+public sealed class DraftStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<FormsOptions> options)
 {
     public Task SaveAsync(string owner, string serviceId, StoredDraft draft) =>
         redis.GetDatabase().StringSetAsync(Key(owner, serviceId), JsonSerializer.Serialize(draft), options.Value.DraftLifetime);
@@ -23,5 +24,5 @@ public sealed class DraftStore(IConnectionMultiplexer redis, IOptions<FormsOptio
 
     public Task DeleteAsync(string owner, string serviceId) => redis.GetDatabase().KeyDeleteAsync(Key(owner, serviceId));
 
-    private static string Key(string owner, string serviceId) => $"forms:draft:{owner}:{serviceId}";
+    private RedisKey Key(string owner, string serviceId) => keys.For("draft", $"{owner}:{serviceId}");
 }

@@ -5,7 +5,7 @@ namespace EfaPlatform.Identity.Accounts;
 /// <summary>The one way an account is made: lower-cased e-mail, one role, the password hashed.</summary>
 public static class NewAccount
 {
-    public static Account Create(AccountKind kind, Guid? tenantId, string email, string displayName, string role, string password)
+    public static Account Create(AccountKind kind, Guid? tenantId, string email, string displayName, string role, string password, DateTimeOffset createdAt)
     {
         var account = new Account
         {
@@ -16,7 +16,7 @@ public static class NewAccount
             DisplayName = displayName.Trim(),
             PasswordHash = "",
             Roles = [role],
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = createdAt,
         };
         account.PasswordHash = PasswordSignIn.Hash(account, password);
         return account;

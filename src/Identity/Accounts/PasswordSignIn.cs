@@ -29,7 +29,7 @@ public sealed record SignInResult(SignInOutcome Outcome, Account? Account = null
 /// right password (<see cref="Totp.CodeFailuresAsync"/>), which only someone who knows the password can raise.
 /// </para>
 /// </summary>
-public sealed partial class PasswordSignIn(IdentityDb db, Totp totp, IOptions<IdentityServiceOptions> options, ILogger<PasswordSignIn> logger)
+public sealed partial class PasswordSignIn(IdentityDb db, Totp totp, IOptions<IdentityServiceOptions> options, TimeProvider clock, ILogger<PasswordSignIn> logger)
 {
     private static readonly PasswordHasher<Account> Hasher = new();
     private static readonly Account Nobody = new() { Email = "", DisplayName = "", PasswordHash = "" };
@@ -60,7 +60,7 @@ public sealed partial class PasswordSignIn(IdentityDb db, Totp totp, IOptions<Id
         var passwordRight = PasswordMatches(account, password);
         if (!passwordRight || !await totp.VerifyOnceAsync(account.Id, secret, code.Trim()))
         {
-            var failures = await SignInAttempts.CountFailureAsync(db, account.Id, options.Value, cancellationToken);
+            var failures = await SignInAttempts.CountFailureAsync(db, account.Id, options.Value, clock.GetUtcNow(), cancellationToken);
             if (passwordRight)
             {
                 await totp.RecordCodeFailureAsync(account.Id);
@@ -83,7 +83,7 @@ public sealed partial class PasswordSignIn(IdentityDb db, Totp totp, IOptions<Id
     public async Task<SignInResult> CheckTotpAsync(Guid accountId, string code, CancellationToken cancellationToken)
     {
         var account = await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == accountId, cancellationToken);
-        if (await SignInAttempts.TryBeginAsync(db, account.Id, options.Value, cancellationToken) is not { } failures)
+        if (await SignInAttempts.TryBeginAsync(db, account.Id, options.Value, clock.GetUtcNow(), cancellationToken) is not { } failures)
         {
             return new SignInResult(SignInOutcome.LockedOut);
         }
@@ -104,7 +104,7 @@ public sealed partial class PasswordSignIn(IdentityDb db, Totp totp, IOptions<Id
 
     private async Task<SignInResult> CheckPasswordAsync(Account? account, string password, CancellationToken cancellationToken)
     {
-        if (account is null || await SignInAttempts.TryBeginAsync(db, account.Id, options.Value, cancellationToken) is not { } failures)
+        if (account is null || await SignInAttempts.TryBeginAsync(db, account.Id, options.Value, clock.GetUtcNow(), cancellationToken) is not { } failures)
         {
             // Unknown, or waiting after failures: the same work and the same answer as a wrong password.
             Hasher.VerifyHashedPassword(Nobody, DummyHash, password);

@@ -37,16 +37,16 @@ internal static class SignInAttempts
         """;
 
     /// <summary>Counts a check that is about to run; null when the account is waiting and the check must not run.</summary>
-    public static async Task<int?> TryBeginAsync(IdentityDb db, Guid accountId, IdentityServiceOptions options, CancellationToken cancellationToken)
+    public static async Task<int?> TryBeginAsync(IdentityDb db, Guid accountId, IdentityServiceOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var counted = await db.Database.SqlQueryRaw<int>(BeginCheckSql, Parameters(accountId, options)).ToListAsync(cancellationToken);
+        var counted = await db.Database.SqlQueryRaw<int>(BeginCheckSql, Parameters(accountId, options, now)).ToListAsync(cancellationToken);
         return counted.Count == 1 ? counted[0] : null;
     }
 
     /// <summary>Counts a failure of a check that does not wait (password and code together); returns the new count.</summary>
-    public static async Task<int> CountFailureAsync(IdentityDb db, Guid accountId, IdentityServiceOptions options, CancellationToken cancellationToken)
+    public static async Task<int> CountFailureAsync(IdentityDb db, Guid accountId, IdentityServiceOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var counted = await db.Database.SqlQueryRaw<int>(CountFailureSql, Parameters(accountId, options)).ToListAsync(cancellationToken);
+        var counted = await db.Database.SqlQueryRaw<int>(CountFailureSql, Parameters(accountId, options, now)).ToListAsync(cancellationToken);
         return counted.Count == 1 ? counted[0] : 0;
     }
 
@@ -59,6 +59,6 @@ internal static class SignInAttempts
         db.Accounts.Where(a => a.Id == accountId)
             .ExecuteUpdateAsync(set => set.SetProperty(a => a.FailedSignIns, 0).SetProperty(a => a.LockedUntil, (DateTimeOffset?)null), cancellationToken);
 
-    private static object[] Parameters(Guid accountId, IdentityServiceOptions options) =>
-        [options.MaxFailedSignIns, DateTimeOffset.UtcNow, options.SignInBackoff.TotalSeconds, options.LockoutDuration.TotalSeconds, accountId];
+    private static object[] Parameters(Guid accountId, IdentityServiceOptions options, DateTimeOffset now) =>
+        [options.MaxFailedSignIns, now, options.SignInBackoff.TotalSeconds, options.LockoutDuration.TotalSeconds, accountId];
 }

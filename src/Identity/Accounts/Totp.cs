@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using OtpNet;
@@ -17,7 +18,7 @@ namespace EfaPlatform.Identity.Accounts;
 /// until a code of the new secret confirms it.</item>
 /// </list>
 /// </summary>
-public sealed class Totp(IDataProtectionProvider dataProtection, IConnectionMultiplexer redis, IOptions<IdentityServiceOptions> options)
+public sealed class Totp(IDataProtectionProvider dataProtection, IConnectionMultiplexer redis, RedisKeys keys, IOptions<IdentityServiceOptions> options)
 {
     private const string UseStepScript = """
         local last = redis.call('GET', KEYS[1])
@@ -61,7 +62,7 @@ public sealed class Totp(IDataProtectionProvider dataProtection, IConnectionMult
         }
 
         var used = await redis.GetDatabase().ScriptEvaluateAsync(UseStepScript,
-            new RedisKey[] { $"identity:totp-step:{accountId}" }, new RedisValue[] { step, (long)StepMemory.TotalSeconds });
+            new RedisKey[] { keys.For("totp-step", accountId.ToString()) }, new RedisValue[] { step, (long)StepMemory.TotalSeconds });
         return (long)used == 1;
     }
 
@@ -107,7 +108,7 @@ public sealed class Totp(IDataProtectionProvider dataProtection, IConnectionMult
         return totp.VerifyTotp(code, out step, new VerificationWindow(previous: 1, future: 1));
     }
 
-    private static RedisKey FailuresKey(Guid accountId) => $"identity:totp-failures:{accountId}";
+    private RedisKey FailuresKey(Guid accountId) => keys.For("totp-failures", accountId.ToString());
 
-    private static RedisKey EnrollmentKey(Guid accountId) => $"identity:totp-enrolment:{accountId}";
+    private RedisKey EnrollmentKey(Guid accountId) => keys.For("totp-enrolment", accountId.ToString());
 }

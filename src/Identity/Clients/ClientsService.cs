@@ -24,6 +24,7 @@ public sealed class ClientsService(IdentityDb db, IOpenIddictApplicationManager 
 {
     public override async Task<ClientWithSecret> RegisterClient(RegisterClientRequest request, ServerCallContext context)
     {
+        var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
         var errors = new FieldErrors().Require("display_name", request.DisplayName, 200);
         var unknown = request.Scopes.Except(PlatformScopes.Apis).ToList();
         if (request.Scopes.Count == 0 || unknown.Count > 0)
@@ -32,7 +33,6 @@ public sealed class ClientsService(IdentityDb db, IOpenIddictApplicationManager 
         }
 
         errors.ThrowIfAny();
-        var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
         var secret = NewSecret();
         var descriptor = new OpenIddictApplicationDescriptor
         {
@@ -61,14 +61,14 @@ public sealed class ClientsService(IdentityDb db, IOpenIddictApplicationManager 
         var errors = new FieldErrors();
         var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, filter, errors);
         errors.ThrowIfAny();
-        var page = await db.ClientsOfTenant(tenant.Id, after ?? "", pageSize + 1).ToListAsync(context.CancellationToken);
-        var response = new ListClientsResponse();
-        foreach (var application in page.Take(pageSize))
+        var (page, next) = Paging.Page(await db.ClientsOfTenant(tenant.Id, after, pageSize + 1).ToListAsync(context.CancellationToken),
+            pageSize, filter, application => application.ClientId ?? "");
+        var response = new ListClientsResponse { NextPageToken = next };
+        foreach (var application in page)
         {
             response.Clients.Add(await ToProtoAsync(application, context.CancellationToken));
         }
 
-        response.NextPageToken = Paging.NextToken(filter, page.Count > pageSize ? page[pageSize - 1].ClientId : null);
         return response;
     }
 

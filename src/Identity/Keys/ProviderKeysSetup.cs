@@ -1,4 +1,5 @@
 using EfaPlatform.Identity.Data;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -18,7 +19,11 @@ internal sealed class ProviderKeysSetup(IServiceScopeFactory scopes, IOptions<Id
         var encryption = KeyStore.LoadOrCreateAsync(db, KeyUse.Encryption, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
         foreach (var certificate in signing)
         {
-            options.SigningCredentials.Add(new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256));
+            // Keys made before signing moved to ECDSA are RSA, and sign RS256 until they expire or are rotated away.
+            // IdentityModel signs ES256 only with an ECDsaSecurityKey, not with an X509SecurityKey holding an EC key.
+            options.SigningCredentials.Add(certificate.GetECDsaPrivateKey() is { } ecdsa
+                ? new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = certificate.Thumbprint }, SecurityAlgorithms.EcdsaSha256)
+                : new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256));
         }
 
         foreach (var certificate in encryption)

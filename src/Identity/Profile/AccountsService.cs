@@ -39,6 +39,7 @@ public sealed partial class AccountsService(
     IOpenIddictTokenManager tokens,
     IOpenIddictAuthorizationManager authorizations,
     IOptions<IdentityServiceOptions> options,
+    TimeProvider clock,
     ILogger<AccountsService> logger) : Contracts.Identity.V1.AccountsService.AccountsServiceBase
 {
     [AllowAnonymous]
@@ -67,7 +68,7 @@ public sealed partial class AccountsService(
         errors.Require("display_name", displayName, 200).ThrowIfAny();
         registrations.Acquire(context, email);
 
-        var account = NewAccount.Create(kind, null, email, displayName, role, password);
+        var account = NewAccount.Create(kind, null, email, displayName, role, password, clock.GetUtcNow());
         var existing = await db.Accounts.Where(a => a.Email == email).Select(a => (Guid?)a.Id).SingleOrDefaultAsync(context.CancellationToken);
         if (existing is { } existingId)
         {
@@ -134,7 +135,7 @@ public sealed partial class AccountsService(
         var required = account.TotpEnabled ? TrustLevel.Substantial : TrustLevel.Low;
         var window = options.Value.SecondFactorChangeWindow;
         if (user.TrustLevelOf() is not { } level || level < required
-            || ConnectEndpoints.SignInTime(user) is not { } signedInAt || DateTimeOffset.UtcNow - signedInAt > window)
+            || ConnectEndpoints.SignInTime(user) is not { } signedInAt || clock.GetUtcNow() - signedInAt > window)
         {
             throw FieldErrors.Denied(
                 $"Changing the second factor needs a sign-in of the last {window.TotalMinutes.ToString(CultureInfo.InvariantCulture)} minutes " +

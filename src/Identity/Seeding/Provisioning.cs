@@ -171,7 +171,7 @@ public static partial class Provisioning
             return;
         }
 
-        db.Accounts.Add(NewAccount.Create(kind, tenantId, email, name, role, password));
+        db.Accounts.Add(NewAccount.Create(kind, tenantId, email, name, role, password, DateTimeOffset.UtcNow));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Development data in place (tenant {Tenant})")]

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EfaPlatform.Identity.Tenants;
 
 [Authorize(Policy = EfaPolicies.TenantAdministration)]
-public sealed class StaffService(IdentityDb db) : Contracts.Identity.V1.StaffService.StaffServiceBase
+public sealed class StaffService(IdentityDb db, TimeProvider clock) : Contracts.Identity.V1.StaffService.StaffServiceBase
 {
     private static readonly string[] StaffRoles = [EfaClaims.TenantAdmin, EfaClaims.Caseworker];
 
@@ -42,7 +42,7 @@ public sealed class StaffService(IdentityDb db) : Contracts.Identity.V1.StaffSer
             throw FieldErrors.Conflict("An account with this e-mail address exists already.");
         }
 
-        var account = NewAccount.Create(AccountKind.Staff, tenant.Id, email, request.DisplayName, request.Role, request.Password);
+        var account = NewAccount.Create(AccountKind.Staff, tenant.Id, email, request.DisplayName, request.Role, request.Password, clock.GetUtcNow());
         db.Accounts.Add(account);
         await db.SaveChangesAsync(context.CancellationToken);
         return account.ToStaffMember();
@@ -51,12 +51,19 @@ public sealed class StaffService(IdentityDb db) : Contracts.Identity.V1.StaffSer
     public override async Task<ListStaffMembersResponse> ListStaffMembers(ListStaffMembersRequest request, ServerCallContext context)
     {
         var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
-        var staff = await db.Accounts.AsNoTracking()
-            .Where(a => a.TenantId == tenant.Id && a.Kind == AccountKind.Staff)
-            .OrderBy(a => a.Email)
-            .ToListAsync(context.CancellationToken);
-        var response = new ListStaffMembersResponse();
-        response.StaffMembers.AddRange(staff.Select(a => a.ToStaffMember()));
+        var filter = $"staff|{tenant.Id}";
+        var errors = new FieldErrors();
+        var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, filter, errors);
+        errors.ThrowIfAny();
+        var staff = db.Accounts.AsNoTracking().Where(a => a.TenantId == tenant.Id && a.Kind == AccountKind.Staff);
+        if (after is not null)
+        {
+            staff = staff.Where(a => string.Compare(a.Email, after) > 0);
+        }
+
+        var (page, next) = Paging.Page(await staff.OrderBy(a => a.Email).Take(pageSize + 1).ToListAsync(context.CancellationToken), pageSize, filter, a => a.Email);
+        var response = new ListStaffMembersResponse { NextPageToken = next };
+        response.StaffMembers.AddRange(page.Select(a => a.ToStaffMember()));
         return response;
     }
 }

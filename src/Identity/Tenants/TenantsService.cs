@@ -11,7 +11,7 @@ namespace EfaPlatform.Identity.Tenants;
 
 /// <summary>Reading a tenant needs membership; changing tenants is staff administration (<see cref="EfaPolicies.AdministrationTrustLevel"/>).</summary>
 [Authorize]
-public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.TenantsService.TenantsServiceBase
+public sealed class TenantsService(IdentityDb db, TimeProvider clock) : Contracts.Identity.V1.TenantsService.TenantsServiceBase
 {
     private const string PlatformAdmin = EfaPolicies.PlatformAdministration;
 
@@ -54,7 +54,7 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
             throw conflict.ToRpcException(StatusCode.AlreadyExists, "A tenant with this slug or ARS exists already.");
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var tenant = new Data.Tenant
         {
             Id = Guid.CreateVersion7(),
@@ -94,15 +94,15 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
         var errors = new FieldErrors();
         var (pageSize, after) = Paging.Read(request.PageSize, request.PageToken, "tenants", errors);
         errors.ThrowIfAny();
-        after ??= "";
-        var page = await db.Tenants.AsNoTracking()
-            .Where(t => after == "" || string.Compare(t.Slug, after) > 0)
-            .OrderBy(t => t.Slug)
-            .Take(pageSize + 1)
-            .ToListAsync(context.CancellationToken);
-        var response = new ListTenantsResponse();
-        response.Tenants.AddRange(page.Take(pageSize).Select(t => t.ToProto()));
-        response.NextPageToken = Paging.NextToken("tenants", page.Count > pageSize ? page[pageSize - 1].Slug : null);
+        var tenants = db.Tenants.AsNoTracking();
+        if (after is not null)
+        {
+            tenants = tenants.Where(t => string.Compare(t.Slug, after) > 0);
+        }
+
+        var (page, next) = Paging.Page(await tenants.OrderBy(t => t.Slug).Take(pageSize + 1).ToListAsync(context.CancellationToken), pageSize, "tenants", t => t.Slug);
+        var response = new ListTenantsResponse { NextPageToken = next };
+        response.Tenants.AddRange(page.Select(t => t.ToProto()));
         return response;
     }
 
@@ -132,7 +132,7 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
             tenant.ContactEmail = request.ContactEmail.Trim();
         }
 
-        tenant.UpdatedAt = DateTimeOffset.UtcNow;
+        tenant.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(context.CancellationToken);
         return tenant.ToProto();
     }
@@ -142,7 +142,7 @@ public sealed class TenantsService(IdentityDb db) : Contracts.Identity.V1.Tenant
     {
         var tenant = await db.AdministeredTenantAsync(context, request.TenantId);
         tenant.Active = false;
-        tenant.UpdatedAt = DateTimeOffset.UtcNow;
+        tenant.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(context.CancellationToken);
         return tenant.ToProto();
     }
