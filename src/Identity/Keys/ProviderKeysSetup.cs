@@ -8,7 +8,7 @@ using OpenIddict.Server;
 namespace EfaPlatform.Identity.Keys;
 
 /// <summary>Gives OpenIddict the stored keys (making the first ones when there are none) when its options are first built.</summary>
-internal sealed class ProviderKeysSetup(IServiceScopeFactory scopes, IOptions<IdentityServiceOptions> identity) : IConfigureOptions<OpenIddictServerOptions>
+internal sealed class ProviderKeysSetup(IServiceScopeFactory scopes, IOptions<IdentityServiceOptions> identity, TimeProvider clock) : IConfigureOptions<OpenIddictServerOptions>
 {
     public void Configure(OpenIddictServerOptions options)
     {
@@ -17,7 +17,11 @@ internal sealed class ProviderKeysSetup(IServiceScopeFactory scopes, IOptions<Id
         // Options are built synchronously; this runs once, at the first request.
         var signing = KeyStore.LoadOrCreateAsync(db, KeyUse.Signing, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
         var encryption = KeyStore.LoadOrCreateAsync(db, KeyUse.Encryption, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
-        foreach (var certificate in signing)
+        // OpenIddict orders X.509 keys by their validity itself, but has no dates for an ECDsaSecurityKey and keeps such
+        // keys in the order given (it signs with the first): so the key that signs now comes first (the newest of those
+        // already valid), and keys published ahead of their time (a planned rotation) come last.
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var certificate in signing.OrderBy(c => c.NotBefore.ToUniversalTime() > now).ThenByDescending(c => c.NotAfter))
         {
             // Keys made before signing moved to ECDSA are RSA, and sign RS256 until they expire or are rotated away.
             // IdentityModel signs ES256 only with an ECDsaSecurityKey, not with an X509SecurityKey holding an EC key.
