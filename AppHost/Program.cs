@@ -17,12 +17,13 @@ identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
 
 var forms = builder.AddService("forms", postgres, redis, kafka, identity)
     .WithDevelopmentActivations();
+var documents = builder.AddService("documents", postgres, redis, identity)
+    .WithEnvironment("Documents__StoragePath", Path.Combine(builder.DataDirectory, "documents"));
 
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)
     .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081))
-    .WithReference(identity)
-    .WithReference(forms);
+    .WithReference(identity).WithReference(forms).WithReference(documents);
 
 await using var app = builder.Build();
 app.AfterStart(() => DevelopmentTenant.PrintBanner(builder, publicUrl));

@@ -28,7 +28,7 @@ public sealed class RestRequestGuard(RequestDelegate next)
             return;
         }
 
-        if (Refusal(context.Request) is { } refusal)
+        if (Refusal(context.Request, context.GetEndpoint()?.Metadata.GetMetadata<RawRequestBody>() is not null) is { } refusal)
         {
             await WriteAsync(context, refusal.Status, refusal.Detail, refusal.Field);
             return;
@@ -41,7 +41,7 @@ public sealed class RestRequestGuard(RequestDelegate next)
         }
     }
 
-    private static (int Status, string Detail, string? Field)? Refusal(HttpRequest request)
+    private static (int Status, string Detail, string? Field)? Refusal(HttpRequest request, bool rawBody)
     {
         if (request.Headers.TryGetValue(IdempotencyKeys.Header, out var keys) && !IdempotencyKeys.IsWellFormed(keys.ToString()))
         {
@@ -49,7 +49,7 @@ public sealed class RestRequestGuard(RequestDelegate next)
         }
 
         var hasBody = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-        if (!hasBody || request.ContentType is not { } contentType)
+        if (!hasBody || rawBody || request.ContentType is not { } contentType)
         {
             return null;
         }
@@ -111,7 +111,10 @@ public sealed class RestRequestGuard(RequestDelegate next)
         var status => ReasonPhrases.GetReasonPhrase(status),
     };
 
-    private static async Task WriteAsync(HttpContext context, int status, string detail, string? field)
+    private static Task WriteAsync(HttpContext context, int status, string detail, string? field) => WriteProblemAsync(context, status, detail, field);
+
+    /// <summary>A problem document for a REST error that no RPC produced (a plain HTTP endpoint's own refusal).</summary>
+    public static async Task WriteProblemAsync(HttpContext context, int status, string detail, string? field = null)
     {
         var problem = new JsonObject
         {
@@ -135,3 +138,9 @@ public sealed class RestRequestGuard(RequestDelegate next)
     private static bool IsGrpc(HttpRequest request) =>
         request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 }
+
+/// <summary>
+/// Endpoint metadata: the endpoint takes a body that is not JSON (a file) and reads it itself, so the REST edge does not
+/// refuse it for its media type.
+/// </summary>
+public sealed class RawRequestBody;

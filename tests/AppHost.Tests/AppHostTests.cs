@@ -7,7 +7,7 @@ namespace EfaPlatform.AppHost.Tests;
 [Collection(RunningPlatformCollection.Name)]
 public sealed class AppHostTests(RunningPlatformFixture fixture, ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] ExpectedResources = ["postgres", "redis", "kafka", "identity", "forms", "gateway"];
+    private static readonly string[] ExpectedResources = ["postgres", "redis", "kafka", "identity", "forms", "documents", "gateway"];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private PlatformProcess Platform => fixture.Platform;
 
@@ -26,7 +26,7 @@ public sealed class AppHostTests(RunningPlatformFixture fixture, ITestOutputHelp
         });
         using var health = await _http.GetAsync($"{await Platform.EndpointAsync("gateway", "http")}/health");
         Assert.True(health.IsSuccessStatusCode);
-        Assert.Contains("RESOURCE  TYPE", Platform.OutputText, StringComparison.Ordinal);
+        Assert.Matches(@"RESOURCE +TYPE", Platform.OutputText);
     }
 
     [Fact]

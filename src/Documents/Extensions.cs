@@ -1,0 +1,27 @@
+using EfaPlatform.Documents.Documents;
+using EfaPlatform.Documents.Storage;
+using EfaPlatform.Documents.Uploads;
+using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Kit;
+
+namespace EfaPlatform.Documents;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddDocumentsServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<BlobStore>();
+        builder.Services.AddSingleton<DocumentStore>();
+        builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
+        return builder;
+    }
+
+    public static WebApplication MapDocumentsEndpoints(this WebApplication app)
+    {
+        app.MapGrpcService<DocumentsService>();
+        app.MapUploadEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+
+namespace EfaPlatform.Documents.Storage;
+
+/// <summary>A file received into a temporary place, hashed, not yet visible: <see cref="BlobStore.CommitAsync"/> makes it so.</summary>
+/// <param name="Head">The first bytes, for detecting the media type.</param>
+public sealed record StagedBlob(string TemporaryPath, string Sha256, long Size, byte[] Head);
+
+/// <summary>The content was longer than allowed; reading stopped at the limit.</summary>
+public sealed class BlobTooLargeException(long limit) : Exception($"The file is larger than {limit} bytes.")
+{
+    public long Limit => limit;
+}
+
+/// <summary>
+/// Content in the file system, addressed by its SHA-256 (<c>ab/cd/abcd…</c>). A file is streamed into a temporary file
+/// in the same folder tree (never held whole in memory), flushed to disk, then renamed into place in one step, so that
+/// a crash leaves either the whole content under its name or a temporary file, never a part under a content name.
+/// Temporary files of crashed uploads are found by <see cref="StaleTemporaryFiles"/>.
+/// </summary>
+public sealed class BlobStore(IOptions<DocumentsOptions> options)
+{
+    public const int HeadLength = 64;
+    private const int BufferSize = 81920;
+
+    private string Root => options.Value.StoragePath;
+
+    private string TemporaryFolder => Path.Combine(Root, "tmp");
+
+    public async Task<StagedBlob> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(TemporaryFolder);
+        var path = Path.Combine(TemporaryFolder, $"{Guid.CreateVersion7():N}.part");
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var head = new byte[HeadLength];
+            var headLength = 0;
+            long size = 0;
+            await using (var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
+                Options = FileOptions.Asynchronous, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                var buffer = new byte[BufferSize];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    size += read;
+                    if (size > maxBytes)
+                    {
+                        throw new BlobTooLargeException(maxBytes);
+                    }
+
+                    var toHead = Math.Min(read, HeadLength - headLength);
+                    buffer.AsSpan(0, toHead).CopyTo(head.AsSpan(headLength));
+                    headLength += toHead;
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
+                file.Flush(flushToDisk: true);
+            }
+
+            return new StagedBlob(path, Convert.ToHexStringLower(hash.GetHashAndReset()), size, head[..headLength]);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    /// <summary>Moves the staged content under its hash; content already stored (the same file again) is kept once.</summary>
+    public void Commit(StagedBlob staged)
+    {
+        var target = PathOf(staged.Sha256);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        if (File.Exists(target))
+        {
+            File.Delete(staged.TemporaryPath);
+            return;
+        }
+
+        File.Move(staged.TemporaryPath, target, overwrite: true);
+    }
+
+    public void Discard(StagedBlob staged) => File.Delete(staged.TemporaryPath);
+
+    public FileStream OpenRead(string sha256) =>
+        new(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    public void Delete(string sha256) => File.Delete(PathOf(sha256));
+
+    /// <summary>Temporary files older than <paramref name="age"/>: what uploads that died mid-way left behind.</summary>
+    public IEnumerable<string> StaleTemporaryFiles(TimeSpan age) =>
+        Directory.Exists(TemporaryFolder)
+            ? Directory.EnumerateFiles(TemporaryFolder, "*.part").Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - age)
+            : [];
+
+    private string PathOf(string sha256) =>
+        sha256.Length == 64 && sha256.All(Uri.IsHexDigit)
+            ? Path.Combine(Root, "sha256", sha256[..2], sha256[2..4], sha256)
+            : throw new ArgumentException("Not a SHA-256 in hex.", nameof(sha256));
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using EfaPlatform.Documents.Documents;
+using EfaPlatform.Documents.Storage;
+using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Auth;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace EfaPlatform.Documents.Uploads;
+
+/// <summary>
+/// Plain HTTP for files, where JSON transcoding does not fit: <c>POST /api/documents/v1/uploads?fileName=…</c> with the
+/// file as the body (streamed to disk, never held in memory), and <c>GET …/documents/{id}/content</c> with Range,
+/// ETag and a Content-Disposition that is safe for any name. Only citizens and organisations, for their own files.
+/// </summary>
+public static class UploadEndpoints
+{
+    public const string UploadPath = "/api/documents/v1/uploads";
+    private static readonly string UploaderPolicy = EfaPolicies.AnyRole(EfaClaims.Citizen, EfaClaims.Organisation);
+
+    public static void MapUploadEndpoints(this WebApplication app)
+    {
+        app.MapPost(UploadPath, UploadAsync).RequireAuthorization(UploaderPolicy).WithMetadata(new RawRequestBody()).DisableRequestTimeout();
+        app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization(UploaderPolicy);
+    }
+
+    private static async Task UploadAsync(HttpContext context, BlobStore blobs, DocumentStore documents, IOptions<DocumentsOptions> options, TimeProvider clock)
+    {
+        var limit = options.Value.MaxFileBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            // BlobStore.StageAsync stops at the limit itself and the answer is a problem document; Kestrel's own limit
+            // would end the request with its own error first.
+            bodyLimit.MaxRequestBodySize = null;
+        }
+
+        if (context.Request.ContentLength > limit)
+        {
+            await TooLargeAsync(context, limit);
+            return;
+        }
+
+        var fileName = FileNames.Clean(context.Request.Query["fileName"]);
+        StagedBlob staged;
+        try
+        {
+            staged = await blobs.StageAsync(context.Request.Body, limit, context.RequestAborted);
+        }
+        catch (BlobTooLargeException)
+        {
+            await TooLargeAsync(context, limit);
+            return;
+        }
+
+        var refusal = Refusal(staged, fileName);
+        if (refusal is not null)
+        {
+            blobs.Discard(staged);
+            await RestRequestGuard.WriteProblemAsync(context, refusal.Value.Status, refusal.Value.Detail, "file");
+            return;
+        }
+
+        var document = new StoredDocument(Guid.CreateVersion7(), context.User.SubjectId()!, fileName, MediaTypes.Detect(staged.Head)!,
+            staged.Size, staged.Sha256, DocumentStore.Stored, clock.GetUtcNow());
+        blobs.Commit(staged);
+        await documents.AddAsync(document, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status201Created;
+        context.Response.Headers.Location = $"/api/documents/v1/documents/{document.Id}";
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(JsonFormatter.Default.Format(document.ToProto()), context.RequestAborted);
+    }
+
+    private static (int Status, string Detail)? Refusal(StagedBlob staged, string fileName)
+    {
+        if (staged.Size == 0)
+        {
+            return (StatusCodes.Status400BadRequest, "The file is empty.");
+        }
+
+        var detected = MediaTypes.Detect(staged.Head);
+        if (detected is null || !MediaTypes.Accepted.Contains(detected))
+        {
+            return (StatusCodes.Status415UnsupportedMediaType,
+                $"The content is {(detected is null ? "of no accepted kind" : detected)}; accepted are {string.Join(", ", MediaTypes.Accepted)}.");
+        }
+
+        return MediaTypes.ClaimedBy(fileName) is { } claimed && claimed != detected
+            ? (StatusCodes.Status415UnsupportedMediaType, $"The name says {claimed}, but the content is {detected}.")
+            : null;
+    }
+
+    private static Task TooLargeAsync(HttpContext context, long limit) =>
+        RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge,
+            $"The file may have at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "file");
+
+    private static async Task<IResult> DownloadAsync(string documentId, HttpContext context, BlobStore blobs, DocumentStore documents)
+    {
+        var document = Guid.TryParse(documentId, out var id)
+            ? await documents.FindOwnAsync(context.User.SubjectId()!, id, context.RequestAborted)
+            : null;
+        if (document is null)
+        {
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "The document was not found.");
+            return Results.Empty;
+        }
+
+        // Content never changes under a document id, so its hash is a strong ETag; Results.File answers Range (206, 416)
+        // and If-None-Match (304), and writes the name as filename* (RFC 6266), safe for any characters.
+        return Results.File(blobs.OpenRead(document.Sha256), document.MediaType, document.FileName,
+            entityTag: new EntityTagHeaderValue($"\"{document.Sha256}\""), enableRangeProcessing: true);
+    }
+}

@@ -1,0 +1,58 @@
+using EfaPlatform.AppHost.Resources;
+using EfaPlatform.TestInfrastructure;
+
+namespace EfaPlatform.Documents.Tests;
+
+/// <summary>The documents service as a process of its own, called directly: its own database and folder, Redis, tokens from a test issuer.</summary>
+public sealed class DocumentsServiceFixture : IAsyncLifetime
+{
+    public const long MaxFileBytes = 64 * 1024 * 1024;
+    private readonly InfrastructureFixture _infrastructure = new();
+    private readonly string _storage = TestDirectories.Create("documents");
+    private ProjectResource? _documents;
+
+    public TestIssuer Issuer { get; private set; } = null!;
+
+    public string HttpUrl => _documents!.HttpUrl;
+
+    public int ProcessId => _documents!.ProcessId ?? 0;
+
+    public string StoragePath => _storage;
+
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        Issuer = await TestIssuer.StartAsync();
+        _documents = new ProjectResource("documents", "src/Documents/EfaPlatform.Documents.csproj")
+            .WithHttpEndpoint()
+            .WithGrpcEndpoint()
+            .WithMigrations()
+            .WithEnvironment("ConnectionStrings__postgres", await _infrastructure.CreateDatabaseAsync("documents"))
+            .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
+            .WithEnvironment("Authentication__Authority", Issuer.Issuer)
+            .WithEnvironment("Documents__StoragePath", _storage)
+            .WithEnvironment("Documents__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _documents.StartAsync(timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_documents is not null)
+        {
+            await _documents.StopAsync();
+        }
+
+        await Issuer.DisposeAsync();
+        await _infrastructure.DisposeAsync();
+        TestDirectories.Delete(_storage);
+    }
+
+    public string CitizenToken(string subject) => Issuer.Issue(TestIssuer.Person(subject, role: "citizen"));
+}
+
+[CollectionDefinition(Name)]
+public sealed class DocumentsServiceCollection : ICollectionFixture<DocumentsServiceFixture>
+{
+    public const string Name = "documents service";
+}

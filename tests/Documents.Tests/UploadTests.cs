@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace EfaPlatform.Documents.Tests;
+
+[Collection(DocumentsServiceCollection.Name)]
+public sealed class UploadTests(DocumentsServiceFixture fixture, ITestOutputHelper output) : IDisposable
+{
+    private const string ProblemJson = "application/problem+json";
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(fixture.HttpUrl), Timeout = TimeSpan.FromSeconds(60) };
+
+    private static byte[] Pdf(int size = 4096)
+    {
+        var body = new byte[size];
+        Random.Shared.NextBytes(body);
+        "%PDF-1.7\n"u8.CopyTo(body);
+        return body;
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> UploadAsync(string? token, HttpContent content, string fileName)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/documents/v1/uploads?fileName={Uri.EscapeDataString(fileName)}") { Content = content };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            return (response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text), response);
+        }
+        catch (JsonException)
+        {
+            throw new InvalidOperationException($"{(int)response.StatusCode} {response.Content.Headers.ContentType}: {text[..Math.Min(text.Length, 500)]}");
+        }
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string? token, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        configure?.Invoke(request);
+        return await _http.SendAsync(request);
+    }
+
+    private async Task<int> DocumentCountAsync(string token) =>
+        (await (await GetAsync("/api/documents/v1/documents?pageSize=100", token)).Content.ReadFromJsonAsync<JsonElement>())
+        .TryGetProperty("documents", out var list) ? list.GetArrayLength() : 0;
+
+    [Fact]
+    public async Task A_PDF_is_stored_with_its_hash_and_a_clean_name_and_comes_back_whole_in_ranges_and_with_an_ETag()
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        var content = Pdf(10_000);
+
+        var (status, document, _) = await UploadAsync(token, new ByteArrayContent(content), "../../etc/Meldebescheinigung\u0001.pdf");
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("Meldebescheinigung.pdf", document.GetProperty("fileName").GetString());
+        Assert.Equal("application/pdf", document.GetProperty("mediaType").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), document.GetProperty("sha256").GetString());
+        Assert.Equal("10000", document.GetProperty("sizeBytes").GetString()); // int64 is a JSON string in protobuf's mapping
+        var id = document.GetProperty("documentId").GetString();
+
+        using var whole = await GetAsync($"/api/documents/v1/documents/{id}/content", token);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(content, await whole.Content.ReadAsByteArrayAsync());
+        Assert.Equal("application/pdf", whole.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Meldebescheinigung.pdf", whole.Content.Headers.ContentDisposition?.FileNameStar ?? whole.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var etag = whole.Headers.ETag!;
+
+        using var part = await GetAsync($"/api/documents/v1/documents/{id}/content", token, r => r.Headers.Range = new RangeHeaderValue(100, 199));
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal(content[100..200], await part.Content.ReadAsByteArrayAsync());
+
+        using var beyond = await GetAsync($"/api/documents/v1/documents/{id}/content", token, r => r.Headers.Range = new RangeHeaderValue(20_000, 20_100));
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, beyond.StatusCode);
+
+        using var unchanged = await GetAsync($"/api/documents/v1/documents/{id}/content", token, r => r.Headers.IfNoneMatch.Add(etag));
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+
+        using var described = await GetAsync($"/api/documents/v1/documents/{id}", token);
+        Assert.Equal(id, (await described.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString());
+    }
+
+    [Theory]
+    [InlineData("pdf-named-png", "Ausweis.png", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("elf-named-pdf", "Antrag.pdf", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("windows-exe-named-pdf", "Antrag.pdf", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("text", "notiz.txt", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("empty", "leer.pdf", HttpStatusCode.BadRequest)]
+    public async Task A_file_whose_content_is_not_accepted_or_not_what_its_name_says_is_refused_and_nothing_is_stored(string kind, string fileName, HttpStatusCode expected)
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        byte[] content = kind switch
+        {
+            "pdf-named-png" => Pdf(),
+            "elf-named-pdf" => [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, .. new byte[200]],
+            "windows-exe-named-pdf" => [.. "MZ"u8.ToArray(), .. new byte[200]],
+            "text" => Encoding.UTF8.GetBytes("Nur ein Text."),
+            _ => [],
+        };
+
+        var (status, problem, response) = await UploadAsync(token, new ByteArrayContent(content), fileName);
+
+        Assert.Equal(expected, status);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("file", out _), problem.ToString());
+        Assert.Equal(0, await DocumentCountAsync(token));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(fixture.StoragePath, "tmp")));
+    }
+
+    [Fact]
+    public async Task A_file_over_the_limit_is_refused_with_413_naming_the_limit_also_when_its_length_is_not_declared()
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        var (declared, declaredProblem, _) = await UploadAsync(token, new ByteArrayContent(Pdf((int)DocumentsServiceFixture.MaxFileBytes + 1)), "gross.pdf");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared);
+        Assert.Contains(DocumentsServiceFixture.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), declaredProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var streamed = new StreamContent(new MemoryStream(Pdf((int)DocumentsServiceFixture.MaxFileBytes + 100_000)));
+        var (chunked, _, _) = await UploadAsync(token, new ChunkedContent(streamed), "gross.pdf");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked);
+        Assert.Equal(0, await DocumentCountAsync(token));
+    }
+
+    [Fact]
+    public async Task A_large_upload_streams_to_disk_without_the_service_holding_it_in_memory()
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        const int size = 48 * 1024 * 1024;
+        var before = PeakResidentBytes(fixture.ProcessId);
+        using var sha = SHA256.Create();
+        var (status, document, _) = await UploadAsync(token, new ChunkedContent(new StreamContent(new GeneratedPdfStream(size, sha))), "gross.pdf");
+        var after = PeakResidentBytes(fixture.ProcessId);
+
+        output.WriteLine($"documents process peak resident memory: {before / 1048576} MiB before, {after / 1048576} MiB after a {size / 1048576} MiB upload");
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(Convert.ToHexStringLower(sha.Hash!), document.GetProperty("sha256").GetString());
+        Assert.True(after - before < size / 2, $"peak memory grew by {(after - before) / 1048576} MiB for a {size / 1048576} MiB file");
+    }
+
+    [Fact]
+    public async Task Documents_are_their_owners_alone_and_a_deleted_one_is_gone()
+    {
+        var owner = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        var other = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        var caseworker = fixture.Issuer.Issue(EfaPlatform.TestInfrastructure.TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: Guid.NewGuid().ToString(), role: "caseworker"));
+        var (_, document, _) = await UploadAsync(owner, new ByteArrayContent(Pdf()), "Bescheid.pdf");
+        var id = document.GetProperty("documentId").GetString();
+
+        foreach (var path in new[] { $"/api/documents/v1/documents/{id}", $"/api/documents/v1/documents/{id}/content" })
+        {
+            using var foreign = await GetAsync(path, other);
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+            Assert.Equal(ProblemJson, foreign.Content.Headers.ContentType?.MediaType);
+            using var staff = await GetAsync(path, caseworker);
+            Assert.Equal(HttpStatusCode.Forbidden, staff.StatusCode);
+            using var anonymous = await GetAsync(path, null);
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await UploadAsync(null, new ByteArrayContent(Pdf()), "x.pdf")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(caseworker, new ByteArrayContent(Pdf()), "x.pdf")).Status);
+        using (var deleteByOther = new HttpRequestMessage(HttpMethod.Delete, $"/api/documents/v1/documents/{id}"))
+        {
+            deleteByOther.Headers.Authorization = new AuthenticationHeaderValue("Bearer", other);
+            Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(deleteByOther)).StatusCode);
+        }
+
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/documents/v1/documents/{id}");
+        delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner);
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(delete)).StatusCode);
+        using var gone = await GetAsync($"/api/documents/v1/documents/{id}/content", owner);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    private static long PeakResidentBytes(int processId) =>
+        long.Parse(File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Sends its content without a Content-Length, as a browser streaming a file does with chunked encoding.</summary>
+    private sealed class ChunkedContent(HttpContent inner) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => inner.CopyToAsync(stream);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>A PDF-looking stream of <c>size</c> bytes made on the fly and hashed as it is read: the test holds none of it.</summary>
+    private sealed class GeneratedPdfStream(long size, HashAlgorithm hash) : Stream
+    {
+        private long _position;
+        private bool _finished;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, size - _position);
+            if (n <= 0)
+            {
+                if (!_finished)
+                {
+                    hash.TransformFinalBlock([], 0, 0);
+                    _finished = true;
+                }
+
+                return 0;
+            }
+
+            Random.Shared.NextBytes(buffer.AsSpan(offset, n));
+            if (_position == 0)
+            {
+                "%PDF-1.7\n"u8.CopyTo(buffer.AsSpan(offset));
+            }
+
+            hash.TransformBlock(buffer, offset, n, null, 0);
+            _position += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => size;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
