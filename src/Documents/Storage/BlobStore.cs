@@ -85,6 +85,33 @@ public sealed class BlobStore(IOptions<DocumentsOptions> options)
         }
 
         File.Move(staged.TemporaryPath, target, overwrite: true);
+        SyncDirectory(Path.GetDirectoryName(target)!);
+    }
+
+    /// <summary>
+    /// Makes a rename in <paramref name="folder"/> durable: without it, a power loss after the rename (and after the
+    /// metadata row is committed) could bring back a folder without the file. .NET cannot open a folder, so libc does it.
+    /// </summary>
+    private static void SyncDirectory(string folder)
+    {
+        const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
+        var descriptor = Native.Open(folder, ReadOnlyDirectory);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Cannot open {folder} to flush it (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Native.Fsync(descriptor) != 0)
+            {
+                throw new IOException($"Cannot flush {folder} (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Native.Close(descriptor);
+        }
     }
 
     public void Discard(StagedBlob staged) => File.Delete(staged.TemporaryPath);
@@ -104,4 +131,16 @@ public sealed class BlobStore(IOptions<DocumentsOptions> options)
         sha256.Length == 64 && sha256.All(Uri.IsHexDigit)
             ? Path.Combine(Root, "sha256", sha256[..2], sha256[2..4], sha256)
             : throw new ArgumentException("Not a SHA-256 in hex.", nameof(sha256));
+}
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    internal static partial int Open(string path, int flags);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    internal static partial int Fsync(int descriptor);
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int descriptor);
 }
