@@ -17,7 +17,7 @@ public static class Paging
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
-    private const int MaxPositionLength = 200;
+    private const int MaxPositionLength = 320; // an e-mail address has up to 254 characters
 
     public static PageRequest Read(int pageSize, string pageToken, string filter, FieldErrors errors)
     {

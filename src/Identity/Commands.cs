@@ -32,7 +32,7 @@ public static class Commands
         var activateAfter = args.Length > 1 && args[0] == "--activate-after" ? TimeSpan.Parse(args[1], CultureInfo.InvariantCulture) : options.SigningKeyActivationDelay;
         await KeyStore.RotateAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(), KeyUse.Signing, options, activateAfter, CancellationToken.None);
         var from = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow() + activateAfter;
-        Console.WriteLine($"A new signing key is published from each instance's next start and signs from {from:u}; the old one stays published until it expires.");
+        Console.WriteLine($"A new signing key is published from each instance's next start and signs from the first start of an instance after {from:u}; the old one stays published until it expires.");
         return 0;
     }
 }

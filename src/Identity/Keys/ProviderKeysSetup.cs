@@ -17,17 +17,18 @@ internal sealed class ProviderKeysSetup(IServiceScopeFactory scopes, IOptions<Id
         // Options are built synchronously; this runs once, at the first request.
         var signing = KeyStore.LoadOrCreateAsync(db, KeyUse.Signing, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
         var encryption = KeyStore.LoadOrCreateAsync(db, KeyUse.Encryption, identity.Value, CancellationToken.None).GetAwaiter().GetResult();
-        // OpenIddict orders X.509 keys by their validity itself, but has no dates for an ECDsaSecurityKey and keeps such
-        // keys in the order given (it signs with the first): so the key that signs now comes first (the newest of those
-        // already valid), and keys published ahead of their time (a planned rotation) come last.
+        // OpenIddict would put any valid X.509 key ahead of other keys, and has no dates for the others: so every signing
+        // key is given as a plain key (kid = the certificate's thumbprint, as before), in the order it should sign: the
+        // newest of those already valid first, keys published ahead of their time (a planned rotation) last. The order
+        // is made once, when the options are built: a key published ahead signs from the first start after it is due.
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var certificate in signing.OrderBy(c => c.NotBefore.ToUniversalTime() > now).ThenByDescending(c => c.NotAfter))
         {
-            // Keys made before signing moved to ECDSA are RSA, and sign RS256 until they expire or are rotated away.
-            // IdentityModel signs ES256 only with an ECDsaSecurityKey, not with an X509SecurityKey holding an EC key.
+            // IdentityModel signs ES256 only with an ECDsaSecurityKey. Keys made before signing moved to ECDSA are RSA,
+            // and sign RS256 until a rotation adds a newer key.
             options.SigningCredentials.Add(certificate.GetECDsaPrivateKey() is { } ecdsa
                 ? new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = certificate.Thumbprint }, SecurityAlgorithms.EcdsaSha256)
-                : new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256));
+                : new SigningCredentials(new RsaSecurityKey(certificate.GetRSAPrivateKey()!) { KeyId = certificate.Thumbprint }, SecurityAlgorithms.RsaSha256));
         }
 
         foreach (var certificate in encryption)
