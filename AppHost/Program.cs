@@ -5,6 +5,7 @@ var builder = PlatformBuilder.Create(args);
 var postgres = builder.AddPostgres("postgres");
 var redis = builder.AddRedis("redis");
 var kafka = builder.AddKafka("kafka");
+var clamav = builder.AddClamAv("clamav");
 // The gateway's address is the platform's public address: the issuer of every token.
 var gatewayPort = builder.KnownPort("gateway", "HttpPort", 8080);
 var publicUrl = $"http://127.0.0.1:{gatewayPort}/";
@@ -17,14 +18,13 @@ identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
 
 var forms = builder.AddService("forms", postgres, redis, kafka, identity)
     .WithDevelopmentActivations();
-var documents = builder.AddService("documents", postgres, redis, identity)
+var documents = builder.AddService("documents", postgres, redis, clamav, identity)
     .WithEnvironment("Documents__StoragePath", Path.Combine(builder.DataDirectory, "documents"));
 
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)
     .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081))
     .WithReference(identity).WithReference(forms).WithReference(documents);
-
 await using var app = builder.Build();
 app.AfterStart(() => DevelopmentTenant.PrintBanner(builder, publicUrl));
 return await app.RunAsync();

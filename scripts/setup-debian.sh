@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the platform runs on: PostgreSQL and Redis servers (started by the AppHost from their
-# binaries, never as system services it depends on), and with --browser Chromium for the browser tests.
+# Installs the Debian packages the platform runs on: PostgreSQL, Redis and the ClamAV daemon (started by the AppHost
+# from their binaries, never as system services it depends on), and with --browser Chromium for the browser tests.
 # Installs only what is missing; needs root or sudo for that.
 set -euo pipefail
 
-packages=(postgresql redis-server)
+packages=(postgresql redis-server clamav-daemon)
 [[ "${1:-}" == "--browser" ]] && packages+=(chromium)
 
 missing=()
@@ -21,3 +21,9 @@ fi
 echo "Installing Debian packages: ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The package starts clamd and freshclam as system services; the platform runs its own clamd, and freshclam cannot
+# reach its mirrors here.
+if [[ " ${missing[*]} " == *" clamav-daemon "* ]] && command -v service >/dev/null; then
+  $sudo service clamav-freshclam stop >/dev/null 2>&1 || true
+  $sudo service clamav-daemon stop >/dev/null 2>&1 || true
+fi

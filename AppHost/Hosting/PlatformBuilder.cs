@@ -37,6 +37,9 @@ public sealed class PlatformBuilder
     public RedisResource AddRedis(string name) =>
         Add(new RedisResource(name, DataDirectory, Port(name), Configuration.GetConnectionString(name)));
 
+    public ClamAvResource AddClamAv(string name) =>
+        Add(new ClamAvResource(name, DataDirectory, Port(name), Configuration.GetConnectionString(name)));
+
     public KafkaResource AddKafka(string name) => Add(new KafkaResource(name, Configuration.GetConnectionString(name)));
 
     /// <param name="projectPath">Relative to the repository root.</param>
@@ -60,6 +63,7 @@ public sealed class PlatformBuilder
             {
                 RedisResource redis => service.WithReference(redis),
                 KafkaResource kafka => service.WithReference(kafka),
+                ClamAvResource clamAv => service.WithReference(clamAv),
                 ProjectResource other => service.WithReference(other),
                 _ => throw new ArgumentException($"{name} cannot use {resource.Name} ({resource.Type}).", nameof(uses)),
             };

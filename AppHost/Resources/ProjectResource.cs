@@ -73,6 +73,13 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
         return this;
     }
 
+    public ProjectResource WithReference(ClamAvResource clamAv)
+    {
+        AddDependency(clamAv);
+        _environment.Add(environment => environment[$"ConnectionStrings__{clamAv.Name}"] = clamAv.ConnectionString);
+        return this;
+    }
+
     public ProjectResource WithReference(KafkaResource kafka)
     {
         AddDependency(kafka);

@@ -14,4 +14,7 @@ public sealed class DocumentsOptions
     /// <summary>The platform's largest file; an online service may allow less, never more.</summary>
     [Range(1, 1L << 40)]
     public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>How often documents still waiting for a malware scan (the scanner was down) are tried again.</summary>
+    public TimeSpan ScanRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,5 @@
 using EfaPlatform.Documents.Documents;
+using EfaPlatform.Documents.Scanning;
 using EfaPlatform.Documents.Storage;
 using EfaPlatform.Documents.Uploads;
 using EfaPlatform.ServiceDefaults;
@@ -12,8 +13,11 @@ public static class Extensions
     {
         builder.Services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<BlobStore>();
+        builder.Services.AddSingleton<IBlobStore, FileSystemBlobStore>();
         builder.Services.AddSingleton<DocumentStore>();
+        builder.Services.AddSingleton<ClamdScanner>();
+        builder.Services.AddSingleton<DocumentIntake>();
+        builder.Services.AddHostedService<ScanWorker>();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
         return builder;
     }

@@ -18,7 +18,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
             await using (var first = await PlatformProcess.StartAsync(dataDirectory: dataDirectory))
             {
                 children = (await first.ResourcesAsync()).Select(r => r.GetProperty("processId").GetInt32()).ToList();
-                Assert.Equal(7, children.Count);
+                Assert.Equal(8, children.Count);
                 Assert.All(children, pid => Assert.True(ChildProcess.IsAlive(pid)));
 
                 var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(10));

@@ -11,6 +11,11 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
     private readonly string _storage = TestDirectories.Create("documents");
     private ProjectResource? _documents;
 
+    /// <summary>The service's virus scanner: tests stop and start it.</summary>
+    public ClamAvResource Scanner { get; private set; } = null!;
+
+    private readonly string _scannerData = TestDirectories.Create("clamav");
+
     public TestIssuer Issuer { get; private set; } = null!;
 
     public string HttpUrl => _documents!.HttpUrl;
@@ -23,6 +28,9 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
     {
         await _infrastructure.InitializeAsync();
         Issuer = await TestIssuer.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        Scanner = new ClamAvResource("clamav", _scannerData, 0, null);
+        await Scanner.StartAsync(timeout.Token);
         _documents = new ProjectResource("documents", "src/Documents/EfaPlatform.Documents.csproj")
             .WithHttpEndpoint()
             .WithGrpcEndpoint()
@@ -30,9 +38,10 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
             .WithEnvironment("ConnectionStrings__postgres", await _infrastructure.CreateDatabaseAsync("documents"))
             .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)
+            .WithEnvironment("ConnectionStrings__clamav", Scanner.ConnectionString)
             .WithEnvironment("Documents__StoragePath", _storage)
+            .WithEnvironment("Documents__ScanRetryInterval", "00:00:01")
             .WithEnvironment("Documents__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await _documents.StartAsync(timeout.Token);
     }
 
@@ -43,9 +52,11 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
             await _documents.StopAsync();
         }
 
+        await Scanner.StopAsync();
         await Issuer.DisposeAsync();
         await _infrastructure.DisposeAsync();
         TestDirectories.Delete(_storage);
+        TestDirectories.Delete(_scannerData);
     }
 
     public string CitizenToken(string subject) => Issuer.Issue(TestIssuer.Person(subject, role: "citizen"));

@@ -8,54 +8,8 @@ using System.Text.Json;
 namespace EfaPlatform.Documents.Tests;
 
 [Collection(DocumentsServiceCollection.Name)]
-public sealed class UploadTests(DocumentsServiceFixture fixture, ITestOutputHelper output) : IDisposable
+public sealed class UploadTests(DocumentsServiceFixture fixture, ITestOutputHelper output) : DocumentsApi(fixture.HttpUrl)
 {
-    private const string ProblemJson = "application/problem+json";
-    private readonly HttpClient _http = new() { BaseAddress = new Uri(fixture.HttpUrl), Timeout = TimeSpan.FromSeconds(60) };
-
-    private static byte[] Pdf(int size = 4096)
-    {
-        var body = new byte[size];
-        Random.Shared.NextBytes(body);
-        "%PDF-1.7\n"u8.CopyTo(body);
-        return body;
-    }
-
-    private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> UploadAsync(string? token, HttpContent content, string fileName)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/documents/v1/uploads?fileName={Uri.EscapeDataString(fileName)}") { Content = content };
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        try
-        {
-            return (response.StatusCode, text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text), response);
-        }
-        catch (JsonException)
-        {
-            throw new InvalidOperationException($"{(int)response.StatusCode} {response.Content.Headers.ContentType}: {text[..Math.Min(text.Length, 500)]}");
-        }
-    }
-
-    private async Task<HttpResponseMessage> GetAsync(string path, string? token, Action<HttpRequestMessage>? configure = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        configure?.Invoke(request);
-        return await _http.SendAsync(request);
-    }
-
-    private async Task<int> DocumentCountAsync(string token) =>
-        (await (await GetAsync("/api/documents/v1/documents?pageSize=100", token)).Content.ReadFromJsonAsync<JsonElement>())
-        .TryGetProperty("documents", out var list) ? list.GetArrayLength() : 0;
 
     [Fact]
     public async Task A_PDF_is_stored_with_its_hash_and_a_clean_name_and_comes_back_whole_in_ranges_and_with_an_ETag()
@@ -189,65 +143,4 @@ public sealed class UploadTests(DocumentsServiceFixture fixture, ITestOutputHelp
         long.Parse(File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
 
-    public void Dispose() => _http.Dispose();
-
-    /// <summary>Sends its content without a Content-Length, as a browser streaming a file does with chunked encoding.</summary>
-    private sealed class ChunkedContent(HttpContent inner) : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => inner.CopyToAsync(stream);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            inner.Dispose();
-            base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>A PDF-looking stream of <c>size</c> bytes made on the fly and hashed as it is read: the test holds none of it.</summary>
-    private sealed class GeneratedPdfStream(long size, HashAlgorithm hash) : Stream
-    {
-        private long _position;
-        private bool _finished;
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = (int)Math.Min(count, size - _position);
-            if (n <= 0)
-            {
-                if (!_finished)
-                {
-                    hash.TransformFinalBlock([], 0, 0);
-                    _finished = true;
-                }
-
-                return 0;
-            }
-
-            Random.Shared.NextBytes(buffer.AsSpan(offset, n));
-            if (_position == 0)
-            {
-                "%PDF-1.7\n"u8.CopyTo(buffer.AsSpan(offset));
-            }
-
-            hash.TransformBlock(buffer, offset, n, null, 0);
-            _position += n;
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => size;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

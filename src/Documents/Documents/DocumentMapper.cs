@@ -14,5 +14,7 @@ public static class DocumentMapper
         Sha256 = stored.Sha256,
         Status = stored.Status,
         CreatedAt = stored.CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+        ScannedAt = stored.ScannedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+        Threat = stored.Threat ?? "",
     };
 }

@@ -4,17 +4,17 @@ namespace EfaPlatform.Documents.Documents;
 
 /// <summary>A document as stored: its metadata; the content is in the blob store under <see cref="Sha256"/>.</summary>
 public sealed record StoredDocument(
-    Guid Id, string OwnerSubject, string FileName, string MediaType, long SizeBytes, string Sha256, string Status, DateTimeOffset CreatedAt);
+    Guid Id, string OwnerSubject, string FileName, string MediaType, long SizeBytes, string Sha256, string Status, DateTimeOffset CreatedAt,
+    DateTimeOffset? ScannedAt = null, string? Threat = null);
 
 /// <summary>Document metadata in PostgreSQL; every read is by owner, so nobody reaches another person's document by id.</summary>
 public sealed class DocumentStore(NpgsqlDataSource dataSource)
 {
-    public const string Stored = "stored";
-    private const string Columns = "document_id, owner_subject, file_name, media_type, size_bytes, sha256, status, created_at";
+    private const string Columns = "document_id, owner_subject, file_name, media_type, size_bytes, sha256, status, created_at, scanned_at, threat";
 
     public async Task AddAsync(StoredDocument document, CancellationToken cancellationToken)
     {
-        await using var insert = dataSource.CreateCommand($"insert into documents ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8)");
+        await using var insert = dataSource.CreateCommand($"insert into documents ({Columns}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         insert.Parameters.AddWithValue(document.Id);
         insert.Parameters.AddWithValue(document.OwnerSubject);
         insert.Parameters.AddWithValue(document.FileName);
@@ -23,6 +23,8 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         insert.Parameters.AddWithValue(document.Sha256);
         insert.Parameters.AddWithValue(document.Status);
         insert.Parameters.AddWithValue(document.CreatedAt);
+        insert.Parameters.Add(new NpgsqlParameter { Value = document.ScannedAt is { } scanned ? scanned : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)document.Threat ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -59,6 +61,34 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         return (await ReadAsync(delete, cancellationToken)).SingleOrDefault();
     }
 
+    /// <summary>Contents some document waits for a scan of, the longest waiting first; one scan answers for every document of that content.</summary>
+    public async Task<IReadOnlyList<string>> ListWaitingForScanAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var select = dataSource.CreateCommand(
+            "select sha256 from documents where status = 'pending_scan' group by sha256 order by min(created_at) limit $1");
+        select.Parameters.AddWithValue(count);
+        var hashes = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hashes.Add(reader.GetString(0));
+        }
+
+        return hashes;
+    }
+
+    /// <summary>The scan's verdict for every document of this content that waited for it.</summary>
+    public async Task RecordScanAsync(string sha256, string status, string? threat, DateTimeOffset scannedAt, CancellationToken cancellationToken)
+    {
+        await using var update = dataSource.CreateCommand(
+            "update documents set status = $2, threat = $3, scanned_at = $4 where sha256 = $1 and status = 'pending_scan'");
+        update.Parameters.AddWithValue(sha256);
+        update.Parameters.AddWithValue(status);
+        update.Parameters.Add(new NpgsqlParameter { Value = (object?)threat ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        update.Parameters.AddWithValue(scannedAt);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<List<StoredDocument>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var rows = new List<StoredDocument>();
@@ -73,5 +103,6 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
 
     private static StoredDocument Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
-        reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7));
+        reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
+        reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8), reader.IsDBNull(9) ? null : reader.GetString(9));
 }

@@ -26,12 +26,12 @@ public static class UploadEndpoints
         app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization(UploaderPolicy);
     }
 
-    private static async Task UploadAsync(HttpContext context, BlobStore blobs, DocumentStore documents, IOptions<DocumentsOptions> options, TimeProvider clock)
+    private static async Task UploadAsync(HttpContext context, IBlobStore blobs, DocumentIntake intake, IOptions<DocumentsOptions> options)
     {
         var limit = options.Value.MaxFileBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
-            // BlobStore.StageAsync stops at the limit itself and the answer is a problem document; Kestrel's own limit
+            // IBlobStore.StageAsync stops at the limit itself and the answer is a problem document; Kestrel's own limit
             // would end the request with its own error first.
             bodyLimit.MaxRequestBodySize = null;
         }
@@ -54,48 +54,39 @@ public static class UploadEndpoints
             return;
         }
 
-        var refusal = Refusal(staged, fileName);
-        if (refusal is not null)
+        var result = await intake.AcceptAsync(staged, context.User.SubjectId()!, fileName, context.RequestAborted);
+        if (result.Refusal is { } refusal)
         {
-            blobs.Discard(staged);
-            await RestRequestGuard.WriteProblemAsync(context, refusal.Value.Status, refusal.Value.Detail, "file");
+            await RestRequestGuard.WriteProblemAsync(context, StatusOf(refusal.Reason), refusal.Detail, "file");
             return;
         }
 
-        var document = new StoredDocument(Guid.CreateVersion7(), context.User.SubjectId()!, fileName, MediaTypes.Detect(staged.Head)!,
-            staged.Size, staged.Sha256, DocumentStore.Stored, clock.GetUtcNow());
-        blobs.Commit(staged);
-        await documents.AddAsync(document, context.RequestAborted);
+        var document = result.Document!;
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = $"/api/documents/v1/documents/{document.Id}";
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonFormatter.Default.Format(document.ToProto()), context.RequestAborted);
     }
 
-    private static (int Status, string Detail)? Refusal(StagedBlob staged, string fileName)
+    public static int StatusOf(RefusalReason reason) => reason switch
     {
-        if (staged.Size == 0)
-        {
-            return (StatusCodes.Status400BadRequest, "The file is empty.");
-        }
+        RefusalReason.Empty => StatusCodes.Status400BadRequest,
+        RefusalReason.MediaType => StatusCodes.Status415UnsupportedMediaType,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
 
-        var detected = MediaTypes.Detect(staged.Head);
-        if (detected is null || !MediaTypes.Accepted.Contains(detected))
-        {
-            return (StatusCodes.Status415UnsupportedMediaType,
-                $"The content is {(detected is null ? "of no accepted kind" : detected)}; accepted are {string.Join(", ", MediaTypes.Accepted)}.");
-        }
-
-        return MediaTypes.ClaimedBy(fileName) is { } claimed && claimed != detected
-            ? (StatusCodes.Status415UnsupportedMediaType, $"The name says {claimed}, but the content is {detected}.")
-            : null;
-    }
+    public static string NotServed(StoredDocument document) => document.Status switch
+    {
+        DocumentStatus.PendingScan => "The document has not been scanned for malware yet; try again shortly.",
+        DocumentStatus.Infected => $"The document contains malware ({document.Threat}) and is quarantined.",
+        _ => $"The document could not be scanned for malware ({document.Threat}) and is not served.",
+    };
 
     private static Task TooLargeAsync(HttpContext context, long limit) =>
         RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge,
             $"The file may have at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "file");
 
-    private static async Task<IResult> DownloadAsync(string documentId, HttpContext context, BlobStore blobs, DocumentStore documents)
+    private static async Task<IResult> DownloadAsync(string documentId, HttpContext context, IBlobStore blobs, DocumentStore documents)
     {
         var document = Guid.TryParse(documentId, out var id)
             ? await documents.FindOwnAsync(context.User.SubjectId()!, id, context.RequestAborted)
@@ -103,6 +94,12 @@ public static class UploadEndpoints
         if (document is null)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "The document was not found.");
+            return Results.Empty;
+        }
+
+        if (document.Status != DocumentStatus.Clean)
+        {
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status409Conflict, NotServed(document));
             return Results.Empty;
         }
 

@@ -3,23 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Documents.Storage;
 
-/// <summary>A file received into a temporary place, hashed, not yet visible: <see cref="BlobStore.CommitAsync"/> makes it so.</summary>
-/// <param name="Head">The first bytes, for detecting the media type.</param>
-public sealed record StagedBlob(string TemporaryPath, string Sha256, long Size, byte[] Head);
-
-/// <summary>The content was longer than allowed; reading stopped at the limit.</summary>
-public sealed class BlobTooLargeException(long limit) : Exception($"The file is larger than {limit} bytes.")
-{
-    public long Limit => limit;
-}
-
 /// <summary>
 /// Content in the file system, addressed by its SHA-256 (<c>ab/cd/abcd…</c>). A file is streamed into a temporary file
 /// in the same folder tree (never held whole in memory), flushed to disk, then renamed into place in one step, so that
 /// a crash leaves either the whole content under its name or a temporary file, never a part under a content name.
-/// Temporary files of crashed uploads are found by <see cref="StaleTemporaryFiles"/>.
+/// Temporary files of crashed uploads are found by <see cref="StaleTemporaryFiles"/>; infected content is moved
+/// to <c>quarantine/</c>, where nothing is ever served from.
 /// </summary>
-public sealed class BlobStore(IOptions<DocumentsOptions> options)
+public sealed class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IBlobStore
 {
     public const int HeadLength = 64;
     private const int BufferSize = 81920;
@@ -73,10 +64,24 @@ public sealed class BlobStore(IOptions<DocumentsOptions> options)
         }
     }
 
-    /// <summary>Moves the staged content under its hash; content already stored (the same file again) is kept once.</summary>
-    public void Commit(StagedBlob staged)
+    public void Commit(StagedBlob staged) => MoveInto(staged, PathOf(staged.Sha256));
+
+    public void Quarantine(StagedBlob staged) => MoveInto(staged, QuarantinePathOf(staged.Sha256));
+
+    public void Quarantine(string sha256)
     {
-        var target = PathOf(staged.Sha256);
+        var source = PathOf(sha256);
+        if (File.Exists(source))
+        {
+            var target = QuarantinePathOf(sha256);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(source, target, overwrite: true);
+            SyncDirectory(Path.GetDirectoryName(target)!);
+        }
+    }
+
+    private static void MoveInto(StagedBlob staged, string target)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(target))
         {
@@ -116,8 +121,12 @@ public sealed class BlobStore(IOptions<DocumentsOptions> options)
 
     public void Discard(StagedBlob staged) => File.Delete(staged.TemporaryPath);
 
-    public FileStream OpenRead(string sha256) =>
-        new(PathOf(sha256), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    public Stream OpenRead(string sha256) => OpenFile(PathOf(sha256));
+
+    public Stream OpenStaged(StagedBlob staged) => OpenFile(staged.TemporaryPath);
+
+    private static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     public void Delete(string sha256) => File.Delete(PathOf(sha256));
 
@@ -127,10 +136,12 @@ public sealed class BlobStore(IOptions<DocumentsOptions> options)
             ? Directory.EnumerateFiles(TemporaryFolder, "*.part").Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - age)
             : [];
 
-    private string PathOf(string sha256) =>
-        sha256.Length == 64 && sha256.All(Uri.IsHexDigit)
-            ? Path.Combine(Root, "sha256", sha256[..2], sha256[2..4], sha256)
-            : throw new ArgumentException("Not a SHA-256 in hex.", nameof(sha256));
+    private string PathOf(string sha256) => Path.Combine(Root, "sha256", Checked(sha256)[..2], sha256[2..4], sha256);
+
+    private string QuarantinePathOf(string sha256) => Path.Combine(Root, "quarantine", Checked(sha256));
+
+    private static string Checked(string sha256) =>
+        sha256.Length == 64 && sha256.All(Uri.IsHexDigit) ? sha256 : throw new ArgumentException("Not a SHA-256 in hex.", nameof(sha256));
 }
 
 internal static partial class Native
