@@ -16,10 +16,10 @@ var identity = builder.AddService("identity", postgres, redis)
     .WithDevelopmentSeed(builder, publicUrl);
 identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
 
-var forms = builder.AddService("forms", postgres, redis, kafka, identity)
-    .WithDevelopmentActivations();
-var documents = builder.AddService("documents", postgres, redis, clamav, identity)
+var documents = builder.AddService("documents", postgres, redis, kafka, clamav, identity)
     .WithEnvironment("Documents__StoragePath", Path.Combine(builder.DataDirectory, "documents"));
+var forms = builder.AddService("forms", postgres, redis, kafka, identity, documents)
+    .WithDevelopmentActivations();
 
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)

@@ -17,4 +17,7 @@ public sealed class DocumentsOptions
 
     /// <summary>How often documents still waiting for a malware scan (the scanner was down) are tried again.</summary>
     public TimeSpan ScanRetryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long documents stay held for a submission that forms checked but has not announced as stored.</summary>
+    public TimeSpan ReservationPeriod { get; set; } = TimeSpan.FromHours(24);
 }

@@ -1,7 +1,10 @@
+using EfaPlatform.Contracts.Events.V1;
+using EfaPlatform.Documents.Attachments;
 using EfaPlatform.Documents.Documents;
 using EfaPlatform.Documents.Scanning;
 using EfaPlatform.Documents.Storage;
 using EfaPlatform.Documents.Uploads;
+using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Kit;
 
@@ -18,6 +21,8 @@ public static class Extensions
         builder.Services.AddSingleton<ClamdScanner>();
         builder.Services.AddSingleton<DocumentIntake>();
         builder.Services.AddHostedService<ScanWorker>();
+        builder.Services.AddSingleton<AttachmentStore>();
+        builder.AddKafkaEventBus().AddSubscription<SubmissionSubmitted, SubmissionAttachmentHandler>();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
         return builder;
     }

@@ -20,11 +20,26 @@ public static class Extensions
         builder.Services.AddSingleton<SubmissionStore>();
         builder.Services.AddSingleton<SubmissionIntake>();
         builder.Services.AddSingleton<Drafts.DraftStore>();
-        builder.Services.AddSingleton<IAttachmentDirectory, NoDocumentsService>();
+        builder.AddAttachmentDirectory();
         builder.AddSubmissionEvents();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
         builder.Services.AddMigrationStep("publish the catalog and seed development activations", Commands.PublishCatalogAsync);
         return builder;
+    }
+
+    /// <summary>The documents service when service discovery knows it; otherwise attachments are refused (<see cref="NoDocumentsService"/>).</summary>
+    private static void AddAttachmentDirectory(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration[$"services:{DocumentsAttachmentDirectory.ServiceName}:grpc:0"] is not { Length: > 0 })
+        {
+            builder.Services.AddSingleton<IAttachmentDirectory, NoDocumentsService>();
+            return;
+        }
+
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddGrpcClient<Contracts.Documents.V1.DocumentsService.DocumentsServiceClient>(
+            client => client.Address = new Uri($"http://_grpc.{DocumentsAttachmentDirectory.ServiceName}"));
+        builder.Services.AddSingleton<IAttachmentDirectory, DocumentsAttachmentDirectory>();
     }
 
     /// <summary>Forms publishes submission events and follows payment and routing to move a submission's status.</summary>

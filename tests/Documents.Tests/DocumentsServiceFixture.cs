@@ -20,6 +20,10 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
 
     public string HttpUrl => _documents!.HttpUrl;
 
+    public string GrpcUrl => _documents!.GrpcUrl!;
+
+    public string KafkaBootstrapServers => _infrastructure.KafkaBootstrapServers;
+
     public int ProcessId => _documents!.ProcessId ?? 0;
 
     public string StoragePath => _storage;
@@ -39,6 +43,8 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
             .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)
             .WithEnvironment("ConnectionStrings__clamav", Scanner.ConnectionString)
+            .WithEnvironment("ConnectionStrings__kafka", _infrastructure.KafkaBootstrapServers)
+            .WithEnvironment("Messaging__FetchWaitMax", "00:00:00.020")
             .WithEnvironment("Documents__StoragePath", _storage)
             .WithEnvironment("Documents__ScanRetryInterval", "00:00:01")
             .WithEnvironment("Documents__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));

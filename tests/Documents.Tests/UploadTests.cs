@@ -119,7 +119,7 @@ public sealed class UploadTests(DocumentsServiceFixture fixture, ITestOutputHelp
             Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
             Assert.Equal(ProblemJson, foreign.Content.Headers.ContentType?.MediaType);
             using var staff = await GetAsync(path, caseworker);
-            Assert.Equal(HttpStatusCode.Forbidden, staff.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, staff.StatusCode); // not attached to a submission of the caseworker's tenant
             using var anonymous = await GetAsync(path, null);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         }

@@ -202,7 +202,7 @@ public sealed partial class SubmissionsTests(FormsServiceFixture forms) : IDispo
     }
 
     [Fact]
-    public async Task Too_low_a_trust_level_an_unoffered_service_and_attachments_before_the_documents_service_are_refused()
+    public async Task Too_low_a_trust_level_an_unoffered_service_and_attachments_without_the_documents_service_are_refused()
     {
         var tenant = await MunicipalityAsync();
 

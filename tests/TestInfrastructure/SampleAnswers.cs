@@ -12,7 +12,7 @@ public static class SampleAnswers
         deliveryAddress = new { street = "Hauptstraße", houseNumber = "12", postalCode = "69117", city = "Heidelberg" },
     };
 
-    public static object Registration(int persons) => new
+    public static object Registration(int persons, string landlordConfirmation = "01a20617-89fd-7fd4-97d1-f538613d32b4") => new
     {
         moveInDate = "2026-11-01",
         newAddress = new { street = "Hauptstraße", houseNumber = "12", postalCode = "69117", city = "Heidelberg" },
@@ -24,6 +24,15 @@ public static class SampleAnswers
             familyName = "Mustermann", givenNames = $"Kind {i}", birthDate = $"{1980 + i}-03-0{1 + (i % 9)}", birthPlace = "Köln",
             sex = "x", nationality = i % 2 == 0 ? "DEU" : "other", otherNationality = i % 2 == 0 ? null : "österreichisch", maritalStatus = "LD",
         }).ToArray(),
-        landlordConfirmation = "01a20617-89fd-7fd4-97d1-f538613d32b4",
+        landlordConfirmation,
+    };
+
+    /// <summary>A resident parking permit for one year, for the holder of the vehicle.</summary>
+    public static object ParkingPermit(string registrationCertificate) => new
+    {
+        address = new { street = "Hauptstraße", houseNumber = "12", postalCode = "69117", city = "Heidelberg" },
+        licensePlate = "HD-AB 123", vehicleKind = "pkw", isHolder = true, years = 1,
+        validFrom = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        registrationCertificate,
     };
 }

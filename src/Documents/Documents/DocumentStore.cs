@@ -36,6 +36,25 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         return (await ReadAsync(select, cancellationToken)).SingleOrDefault();
     }
 
+    /// <summary>A document the reader may see (<see cref="DocumentReader"/>); null for any other, whether it exists or not.</summary>
+    public async Task<StoredDocument?> FindReadableAsync(DocumentReader reader, Guid id, CancellationToken cancellationToken)
+    {
+        if (reader is { OwnerSubject: null, Tenant: null, AnyTenant: false })
+        {
+            return null;
+        }
+
+        await using var select = dataSource.CreateCommand($"""
+            select {Columns} from documents d where document_id = $1 and (owner_subject = $2 or exists (
+                select 1 from document_attachments a where a.document_id = d.document_id and ($4 or a.tenant_id = $3)))
+            """);
+        select.Parameters.AddWithValue(id);
+        select.Parameters.Add(new NpgsqlParameter { Value = (object?)reader.OwnerSubject ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        select.Parameters.Add(new NpgsqlParameter { Value = reader.Tenant is { } tenant ? tenant : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        select.Parameters.AddWithValue(reader.AnyTenant);
+        return (await ReadAsync(select, cancellationToken)).SingleOrDefault();
+    }
+
     /// <summary>The owner's documents, newest first, after (<paramref name="afterCreatedAt"/>, <paramref name="afterId"/>) when given.</summary>
     public async Task<IReadOnlyList<StoredDocument>> ListOwnAsync(
         string ownerSubject, DateTimeOffset? afterCreatedAt, Guid afterId, int count, CancellationToken cancellationToken)
@@ -52,10 +71,18 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         return await ReadAsync(select, cancellationToken);
     }
 
-    /// <summary>Deletes the owner's document and returns it; null when the owner has no such document.</summary>
-    public async Task<StoredDocument?> DeleteOwnAsync(string ownerSubject, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the owner's document and returns it, unless it is attached to a submission or held for one being stored;
+    /// null when nothing was deleted.
+    /// </summary>
+    public async Task<StoredDocument?> DeleteOwnUnattachedAsync(string ownerSubject, Guid id, CancellationToken cancellationToken)
     {
-        await using var delete = dataSource.CreateCommand($"delete from documents where document_id = $1 and owner_subject = $2 returning {Columns}");
+        await using var delete = dataSource.CreateCommand($"""
+            delete from documents d where document_id = $1 and owner_subject = $2
+              and not exists (select 1 from document_attachments a where a.document_id = d.document_id)
+              and not exists (select 1 from document_reservations r where r.document_id = d.document_id and r.reserved_until > now())
+            returning {Columns}
+            """);
         delete.Parameters.AddWithValue(id);
         delete.Parameters.AddWithValue(ownerSubject);
         return (await ReadAsync(delete, cancellationToken)).SingleOrDefault();

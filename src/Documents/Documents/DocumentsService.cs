@@ -2,18 +2,30 @@ using System.Globalization;
 using EfaPlatform.Contracts.Documents.V1;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
+using EfaPlatform.Documents.Attachments;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Documents.Documents;
 
-/// <summary>A citizen's or organisation's own documents: describe, list, delete. Another person's document is "not found".</summary>
-[Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation)]
-public sealed class DocumentsService(DocumentStore documents) : Contracts.Documents.V1.DocumentsService.DocumentsServiceBase
+/// <summary>
+/// A citizen's or organisation's own documents: describe, list, delete, hold for a submission. Attached documents are
+/// described to those who may read them too (<see cref="DocumentReader"/>). A document nobody lets the caller see is
+/// "not found", whether it exists or not.
+/// </summary>
+public sealed class DocumentsService(DocumentStore documents, AttachmentStore attachments, IOptions<DocumentsOptions> options, TimeProvider clock)
+    : Contracts.Documents.V1.DocumentsService.DocumentsServiceBase
 {
-    public override async Task<Document> GetDocument(GetDocumentRequest request, ServerCallContext context) =>
-        (await documents.FindOwnAsync(Owner(context), DocumentId(request.DocumentId), context.CancellationToken) ?? throw FieldErrors.NotFound("The document")).ToProto();
+    private const string Owners = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation;
+    private const int MaxAttachments = 100;
 
+    [Authorize]
+    public override async Task<Document> GetDocument(GetDocumentRequest request, ServerCallContext context) =>
+        (await documents.FindReadableAsync(DocumentReader.Of(context.GetHttpContext().User), DocumentId(request.DocumentId), context.CancellationToken)
+         ?? throw FieldErrors.NotFound("The document")).ToProto();
+
+    [Authorize(Policy = Owners)]
     public override async Task<ListMyDocumentsResponse> ListMyDocuments(ListMyDocumentsRequest request, ServerCallContext context)
     {
         var owner = Owner(context);
@@ -33,13 +45,65 @@ public sealed class DocumentsService(DocumentStore documents) : Contracts.Docume
         return response;
     }
 
+    [Authorize(Policy = Owners)]
     public override async Task<Document> DeleteDocument(DeleteDocumentRequest request, ServerCallContext context)
     {
         // Only the row goes: the same content may be uploaded again at this moment under another document, so content
         // no row refers to any more is removed by a sweeper (with a grace period), never here.
-        var deleted = await documents.DeleteOwnAsync(Owner(context), DocumentId(request.DocumentId), context.CancellationToken)
-            ?? throw FieldErrors.NotFound("The document");
+        var id = DocumentId(request.DocumentId);
+        var deleted = await documents.DeleteOwnUnattachedAsync(Owner(context), id, context.CancellationToken);
+        if (deleted is null)
+        {
+            _ = await documents.FindOwnAsync(Owner(context), id, context.CancellationToken) ?? throw FieldErrors.NotFound("The document");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                "The document is attached to a submission (or held for one being submitted) and can no longer be deleted."));
+        }
+
         return deleted.ToProto();
+    }
+
+    [Authorize(Policy = Owners)]
+    public override async Task<ReserveAttachmentsResponse> ReserveAttachments(ReserveAttachmentsRequest request, ServerCallContext context)
+    {
+        var errors = new FieldErrors();
+        if (!Guid.TryParse(request.SubmissionId, out var submissionId))
+        {
+            errors.Add("submission_id", "must be a UUID");
+        }
+
+        if (!Guid.TryParse(request.TenantId, out var tenantId))
+        {
+            errors.Add("tenant_id", "must be a tenant id");
+        }
+
+        if (request.Attachments.Count > MaxAttachments)
+        {
+            errors.Add("attachments", $"may hold at most {MaxAttachments} documents");
+        }
+
+        errors.ThrowIfAny();
+        var problems = new ReserveAttachmentsResponse();
+        var checks = new List<(AttachmentCheck, Guid)>();
+        foreach (var check in request.Attachments)
+        {
+            if (Guid.TryParse(check.DocumentId, out var documentId))
+            {
+                checks.Add((check, documentId));
+            }
+            else
+            {
+                problems.Problems.Add(new AttachmentProblem { FieldPath = check.FieldPath, Code = "attachmentUnknown", Reason = "names no document of yours" });
+            }
+        }
+
+        if (problems.Problems.Count > 0)
+        {
+            return problems;
+        }
+
+        problems.Problems.AddRange(await attachments.ReserveAsync(Owner(context), submissionId, tenantId, checks, options.Value.MaxFileBytes,
+            clock.GetUtcNow() + options.Value.ReservationPeriod, context.CancellationToken));
+        return problems;
     }
 
     private static string Owner(ServerCallContext context) =>

@@ -13,7 +13,8 @@ namespace EfaPlatform.Documents.Uploads;
 /// <summary>
 /// Plain HTTP for files, where JSON transcoding does not fit: <c>POST /api/documents/v1/uploads?fileName=…</c> with the
 /// file as the body (streamed to disk, never held in memory), and <c>GET …/documents/{id}/content</c> with Range,
-/// ETag and a Content-Disposition that is safe for any name. Only citizens and organisations, for their own files.
+/// ETag and a Content-Disposition that is safe for any name. Citizens and organisations upload; who downloads is
+/// <see cref="DocumentReader"/>'s rule.
 /// </summary>
 public static class UploadEndpoints
 {
@@ -23,7 +24,7 @@ public static class UploadEndpoints
     public static void MapUploadEndpoints(this WebApplication app)
     {
         app.MapPost(UploadPath, UploadAsync).RequireAuthorization(UploaderPolicy).WithMetadata(new RawRequestBody()).DisableRequestTimeout();
-        app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization(UploaderPolicy);
+        app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization();
     }
 
     private static async Task UploadAsync(HttpContext context, IBlobStore blobs, DocumentIntake intake, IOptions<DocumentsOptions> options)
@@ -89,7 +90,7 @@ public static class UploadEndpoints
     private static async Task<IResult> DownloadAsync(string documentId, HttpContext context, IBlobStore blobs, DocumentStore documents)
     {
         var document = Guid.TryParse(documentId, out var id)
-            ? await documents.FindOwnAsync(context.User.SubjectId()!, id, context.RequestAborted)
+            ? await documents.FindReadableAsync(DocumentReader.Of(context.User), id, context.RequestAborted)
             : null;
         if (document is null)
         {

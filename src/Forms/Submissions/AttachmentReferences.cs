@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using EfaPlatform.Forms.Definitions;
 using EfaPlatform.Forms.Schemas;
 
 namespace EfaPlatform.Forms.Submissions;
@@ -14,6 +16,33 @@ public static class AttachmentReferences
         var found = new List<AttachmentReference>();
         Walk(schema.Elements, answers, "", found);
         return found;
+    }
+
+    /// <summary>
+    /// The rules of the manifest's attachment requirement whose kind is the field's id in kebab case (field
+    /// "registrationCertificate" → kind "registration-certificate"); the platform's rules alone when there is none.
+    /// </summary>
+    public static AttachmentToHold WithRules(AttachmentReference reference, IReadOnlyList<AttachmentRequirement> requirements)
+    {
+        var kind = KindOf(reference.FieldPath[(reference.FieldPath.LastIndexOf('.') + 1)..]);
+        var requirement = requirements.FirstOrDefault(r => r.Kind == kind);
+        return new AttachmentToHold(reference, requirement?.MediaTypes ?? [], requirement?.MaxBytes ?? 0);
+    }
+
+    public static string KindOf(string fieldId)
+    {
+        var kind = new StringBuilder(fieldId.Length + 4);
+        foreach (var character in fieldId)
+        {
+            if (char.IsUpper(character) && kind.Length > 0)
+            {
+                kind.Append('-');
+            }
+
+            kind.Append(char.ToLowerInvariant(character));
+        }
+
+        return kind.ToString();
     }
 
     private static void Walk(IReadOnlyList<FormElement> elements, JsonElement scope, string prefix, List<AttachmentReference> found)

@@ -14,7 +14,7 @@ namespace EfaPlatform.Forms.Submissions;
 /// <summary>
 /// The rules a submission must meet before it is stored: the version offered today (not one the client names), a
 /// municipality that offers the service, the trust level it needs, answers that pass the form's checks, attachments
-/// that are the citizen's own, and the fee the municipality charges. Everything is checked at once where it can be.
+/// that are the citizen's own, scanned and within their field's rules (held for the submission), and the fee the municipality charges. Everything is checked at once where it can be.
 /// </summary>
 public sealed class SubmissionIntake(
     DefinitionStore definitions,
@@ -67,14 +67,16 @@ public sealed class SubmissionIntake(
 
         errors.ThrowIfAny();
         var references = AttachmentReferences.Collect(definition.Form, answers.RootElement);
-        foreach (var foreign in await attachments.FindForeignAsync(citizen, references, cancellationToken))
+        var submissionId = Guid.CreateVersion7();
+        var toHold = references.Select(reference => AttachmentReferences.WithRules(reference, definition.Attachments)).ToList();
+        foreach (var fault in await attachments.HoldAsync(submissionId, tenantId, toHold, cancellationToken))
         {
-            errors.Add("answers." + foreign.FieldPath, "names no document of yours", "attachmentUnknown");
+            errors.Add("answers." + fault.FieldPath, fault.Message, fault.Code);
         }
 
         errors.ThrowIfAny();
         return new Accepted(new NewSubmission(
-            tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
+            submissionId, tenantId, citizen, definition.Id, definition.Version, definition.LeikaKey, activation.ReferencePrefix, answersJson, references,
             definition.Fee.AmountFor(activation.FeeAmountCents, answers.RootElement), language, idempotencyKey!, IdempotencyKeys.Fingerprint(request)),
             definition);
     }

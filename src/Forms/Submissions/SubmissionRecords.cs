@@ -19,7 +19,9 @@ public sealed record StoredSubmission(
     IReadOnlyList<StatusEntry>? History = null);
 
 /// <summary>What a submit writes: everything is checked before.</summary>
+/// <param name="Id">Chosen before the submission is stored, so that its attachments can be held for it.</param>
 public sealed record NewSubmission(
+    Guid Id,
     Guid TenantId,
     string CitizenId,
     string ServiceId,

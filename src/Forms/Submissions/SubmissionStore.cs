@@ -17,7 +17,7 @@ public sealed partial class SubmissionStore(NpgsqlDataSource dataSource, EventOu
     /// </returns>
     public async Task<(StoredSubmission Submission, bool Created, bool SameRequest)> CreateAsync(NewSubmission submission, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7();
+        var id = submission.Id;
         var now = clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds; the answer shows what a later read shows
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
