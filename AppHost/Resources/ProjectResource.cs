@@ -143,6 +143,22 @@ public sealed class ProjectResource(string name, string projectPath) : Resource(
 
     public override Task StopAsync() => StopSupervisedAsync(_process);
 
+    /// <summary>
+    /// Runs one of the service's commands (`sweep`, `replay-dlq`, …) to its end with the service's environment and
+    /// <paramref name="overrides"/>; its output goes to the resource's log.
+    /// </summary>
+    public Task RunCommandAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> overrides, CancellationToken cancellationToken)
+    {
+        var assembly = ProjectLocator.OutputAssembly(projectPath);
+        var environment = BuildEnvironment();
+        foreach (var (variable, value) in overrides)
+        {
+            environment[variable] = value;
+        }
+
+        return Commands.RunAsync(ProjectLocator.DotnetHost, [assembly, .. arguments], Logs, cancellationToken, environment, Path.GetDirectoryName(assembly));
+    }
+
     /// <summary>Ends the process so that its supervisor starts it anew, with the environment as it is now (new addresses of a restarted dependency).</summary>
     public void Restart()
     {

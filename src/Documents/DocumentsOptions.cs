@@ -20,4 +20,16 @@ public sealed class DocumentsOptions
 
     /// <summary>How long documents stay held for a submission that forms checked but has not announced as stored.</summary>
     public TimeSpan ReservationPeriod { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Uploads attached to nothing are deleted after this long.</summary>
+    public TimeSpan UnattachedRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the sweeper deletes expired documents and removes content and temporary files nothing refers to.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Content younger than this is never removed as unreferenced: an upload commits its content a moment before its
+    /// document row, and a temporary file of a running upload is younger too.
+    /// </summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromHours(1);
 }

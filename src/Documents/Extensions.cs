@@ -1,6 +1,7 @@
 using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Documents.Attachments;
 using EfaPlatform.Documents.Documents;
+using EfaPlatform.Documents.Retention;
 using EfaPlatform.Documents.Scanning;
 using EfaPlatform.Documents.Storage;
 using EfaPlatform.Documents.Uploads;
@@ -20,8 +21,18 @@ public static class Extensions
         builder.Services.AddSingleton<DocumentStore>();
         builder.Services.AddSingleton<ClamdScanner>();
         builder.Services.AddSingleton<DocumentIntake>();
+        builder.Services.AddSingleton<ResumableUploadStore>();
         builder.Services.AddHostedService<ScanWorker>();
         builder.Services.AddSingleton<AttachmentStore>();
+        builder.Services.AddSingleton<RetentionStore>();
+        builder.Services.AddSingleton<DocumentSweeper>();
+        builder.Services.AddHostedService<SweeperService>();
+        builder.Services.AddServiceCommand("sweep", async (app, _) =>
+        {
+            var result = await app.Services.GetRequiredService<DocumentSweeper>().SweepAsync(CancellationToken.None);
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(result));
+            return 0;
+        });
         builder.AddKafkaEventBus().AddSubscription<SubmissionSubmitted, SubmissionAttachmentHandler>();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
         return builder;
@@ -31,6 +42,7 @@ public static class Extensions
     {
         app.MapGrpcService<DocumentsService>();
         app.MapUploadEndpoints();
+        app.MapResumableUploadEndpoints();
         return app;
     }
 }

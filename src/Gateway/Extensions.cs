@@ -59,7 +59,7 @@ public static class Extensions
         // RequestHeadLimitMiddleware; Kestrel answers only what is far beyond them (with an empty body, before any middleware).
         public void Configure(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel)
         {
-            kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.Value.MaxRequestBodyBytes, options.Value.MaxFileUploadBytes);
             kestrel.Limits.MaxRequestLineSize = 2 * options.Value.MaxRequestTargetBytes + 64;
             kestrel.Limits.MaxRequestHeadersTotalSize = 2 * options.Value.MaxRequestHeadersBytes;
             kestrel.Limits.Http2.MaxRequestHeaderFieldSize = 2 * options.Value.MaxRequestHeadersBytes;

@@ -21,7 +21,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
                 Assert.Equal(8, children.Count);
                 Assert.All(children, pid => Assert.True(ChildProcess.IsAlive(pid)));
 
-                var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(10));
+                var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(30));
                 output.WriteLine(first.OutputText);
                 Assert.Equal(0, exitCode);
                 Assert.Contains("Stopped.", first.OutputText, StringComparison.Ordinal);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using EfaPlatform.Contracts.Documents.V1;
-using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.TestInfrastructure;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -25,22 +24,7 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
     {
         var (_, uploaded, _) = await UploadAsync(owner, new ByteArrayContent(Pdf()), "Nachweis.pdf");
         var documentId = uploaded.GetProperty("documentId").GetString()!;
-        var submissionId = Guid.CreateVersion7().ToString();
-        using var channel = GrpcChannel.ForAddress(fixture.GrpcUrl);
-        var reserve = new ReserveAttachmentsRequest
-        {
-            SubmissionId = submissionId, TenantId = TenantA,
-            Attachments = { new AttachmentCheck { FieldPath = "proof", DocumentId = documentId, MediaTypes = { "application/pdf" }, MaxBytes = 1_000_000 } },
-        };
-        var reserved = await new DocumentsService.DocumentsServiceClient(channel).ReserveAttachmentsAsync(reserve,
-            new Metadata { { "authorization", $"Bearer {owner}" } }, deadline: DateTime.UtcNow.AddSeconds(30));
-        Assert.Empty(reserved.Problems);
-        await KafkaProbe.PublishAsync(fixture.KafkaBootstrapServers,
-            new SubmissionSubmitted { SubmissionId = submissionId, TenantId = TenantA, ServiceId = "test", Reference = "HD-2026-000001" },
-            submissionId, Guid.NewGuid().ToString());
-        var caseworker = Token(TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: TenantA, role: "caseworker"));
-        await Eventually.WaitAsync(async () => (await GetAsync($"/api/documents/v1/documents/{documentId}", caseworker)).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), "the document is attached");
+        await Attaching.AttachAsync(fixture, owner, documentId, TenantA);
         return documentId;
     }
 

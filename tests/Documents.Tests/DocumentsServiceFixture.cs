@@ -28,6 +28,37 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
 
     public string StoragePath => _storage;
 
+    public string DatabaseConnectionString { get; private set; } = "";
+
+    /// <summary>Runs the `sweep` command once, as an operator would, with nothing too young to be swept.</summary>
+    public async Task SweepAsync(TimeSpan unattachedRetention)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _documents!.RunCommandAsync(["sweep"], new Dictionary<string, string?>
+        {
+            ["Documents__UnattachedRetention"] = unattachedRetention.ToString(),
+            ["Documents__SweepGrace"] = "00:00:00",
+        }, timeout.Token);
+    }
+
+    /// <summary>Waits until the service (restarted by its supervisor after a crash) answers its health check again.</summary>
+    public async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.WaitAsync(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync($"{HttpUrl}/health");
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), "the documents service is healthy again");
+    }
+
     public async Task InitializeAsync()
     {
         await _infrastructure.InitializeAsync();
@@ -39,12 +70,14 @@ public sealed class DocumentsServiceFixture : IAsyncLifetime
             .WithHttpEndpoint()
             .WithGrpcEndpoint()
             .WithMigrations()
-            .WithEnvironment("ConnectionStrings__postgres", await _infrastructure.CreateDatabaseAsync("documents"))
+            .WithEnvironment("ConnectionStrings__postgres", DatabaseConnectionString = await _infrastructure.CreateDatabaseAsync("documents"))
             .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)
             .WithEnvironment("ConnectionStrings__clamav", Scanner.ConnectionString)
             .WithEnvironment("ConnectionStrings__kafka", _infrastructure.KafkaBootstrapServers)
             .WithEnvironment("Messaging__FetchWaitMax", "00:00:00.020")
+            // A test kills the service: its successor gets the partitions once the killed consumer's session ends.
+            .WithEnvironment("Messaging__Kafka__session.timeout.ms", "6000")
             .WithEnvironment("Documents__StoragePath", _storage)
             .WithEnvironment("Documents__ScanRetryInterval", "00:00:01")
             .WithEnvironment("Documents__MaxFileBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));

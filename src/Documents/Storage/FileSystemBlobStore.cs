@@ -10,7 +10,7 @@ namespace EfaPlatform.Documents.Storage;
 /// Temporary files of crashed uploads are found by <see cref="StaleTemporaryFiles"/>; infected content is moved
 /// to <c>quarantine/</c>, where nothing is ever served from.
 /// </summary>
-public sealed class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IBlobStore
+public sealed partial class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IBlobStore
 {
     public const int HeadLength = 64;
     private const int BufferSize = 81920;
@@ -18,6 +18,7 @@ public sealed class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IB
     private string Root => options.Value.StoragePath;
 
     private string TemporaryFolder => Path.Combine(Root, "tmp");
+
 
     public async Task<StagedBlob> StageAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
@@ -85,6 +86,8 @@ public sealed class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IB
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(target))
         {
+            // The same content again: kept once, and marked as just committed so that the sweeper leaves it alone.
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
             File.Delete(staged.TemporaryPath);
             return;
         }
@@ -130,11 +133,83 @@ public sealed class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IB
 
     public void Delete(string sha256) => File.Delete(PathOf(sha256));
 
-    /// <summary>Temporary files older than <paramref name="age"/>: what uploads that died mid-way left behind.</summary>
+    public IEnumerable<(string Sha256, DateTime WrittenAtUtc)> ListContent()
+    {
+        foreach (var folder in new[] { Path.Combine(Root, "sha256"), Path.Combine(Root, "quarantine") }.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            {
+                var name = Path.GetFileName(file);
+                if (name.Length == 64 && name.All(Uri.IsHexDigit))
+                {
+                    yield return (name, File.GetLastWriteTimeUtc(file));
+                }
+            }
+        }
+    }
+
+    public async Task<bool> RemoveUnreferencedAsync(string sha256, TimeSpan grace, Func<CancellationToken, Task<bool>> isReferenced, CancellationToken cancellationToken)
+    {
+        var removed = false;
+        foreach (var path in new[] { PathOf(sha256), QuarantinePathOf(sha256) }.Where(File.Exists))
+        {
+            Directory.CreateDirectory(TemporaryFolder);
+            var aside = Path.Combine(TemporaryFolder, $"{sha256}.{Guid.NewGuid():N}.removing");
+            try
+            {
+                File.Move(path, aside);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            if (File.GetLastWriteTimeUtc(aside) > DateTime.UtcNow - grace || await isReferenced(cancellationToken))
+            {
+                // Committed again meanwhile (or a document appeared): back in place, unless a new commit put it there already.
+                if (!File.Exists(path))
+                {
+                    File.Move(aside, path);
+                    SyncDirectory(Path.GetDirectoryName(path)!);
+                    continue;
+                }
+            }
+            else
+            {
+                removed = true;
+            }
+
+            File.Delete(aside);
+        }
+
+        return removed;
+    }
+
     public IEnumerable<string> StaleTemporaryFiles(TimeSpan age) =>
         Directory.Exists(TemporaryFolder)
             ? Directory.EnumerateFiles(TemporaryFolder, "*.part").Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - age)
             : [];
+
+    public void RecoverInterruptedRemovals()
+    {
+        if (!Directory.Exists(TemporaryFolder))
+        {
+            return;
+        }
+
+        foreach (var aside in Directory.EnumerateFiles(TemporaryFolder, "*.removing"))
+        {
+            var target = PathOf(Path.GetFileName(aside)[..64]);
+            if (File.Exists(target))
+            {
+                File.Delete(aside);
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(aside, target);
+        }
+    }
 
     private string PathOf(string sha256) => Path.Combine(Root, "sha256", Checked(sha256)[..2], sha256[2..4], sha256);
 

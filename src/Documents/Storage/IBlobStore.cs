@@ -31,9 +31,39 @@ public interface IBlobStore
 
     Stream OpenRead(string sha256);
 
+    /// <summary>
+    /// Appends to a resumable upload's bytes at <paramref name="offset"/> (bytes after it, not acknowledged, are dropped
+    /// first) until <paramref name="content"/> ends or breaks off, and flushes to disk what arrived.
+    /// </summary>
+    /// <returns>How many bytes were appended; the bytes of a broken-off request count, as tus wants.</returns>
+    /// <exception cref="BlobTooLargeException">More than <paramref name="maxBytes"/> came; nothing of this request is kept.</exception>
+    Task<long> AppendAsync(Guid uploadId, long offset, Stream content, long maxBytes, CancellationToken cancellationToken);
+
+    /// <summary>Turns a finished resumable upload into staged content (hashed), as if it had come in one request.</summary>
+    Task<StagedBlob> StageUploadAsync(Guid uploadId, long length, CancellationToken cancellationToken);
+
+    void DeleteUpload(Guid uploadId);
+
+    /// <summary>The resumable uploads that have bytes, with when they were last written.</summary>
+    IEnumerable<(Guid UploadId, DateTime WrittenAtUtc)> ListUploads();
+
     Stream OpenStaged(StagedBlob staged);
 
     void Delete(string sha256);
+
+    /// <summary>Every stored content (quarantined ones too), with when it was last written or committed again.</summary>
+    IEnumerable<(string Sha256, DateTime WrittenAtUtc)> ListContent();
+
+    /// <summary>
+    /// Removes a content no document refers to. Safe against an upload of the same content at this moment: the content
+    /// is moved aside first and put back when it was committed again within <paramref name="grace"/> or
+    /// <paramref name="isReferenced"/> now finds a document.
+    /// </summary>
+    /// <returns>Whether the content was removed.</returns>
+    Task<bool> RemoveUnreferencedAsync(string sha256, TimeSpan grace, Func<CancellationToken, Task<bool>> isReferenced, CancellationToken cancellationToken);
+
+    /// <summary>Puts back what a crash left moved aside by <see cref="RemoveUnreferencedAsync"/>; the next sweep decides again.</summary>
+    void RecoverInterruptedRemovals();
 
     /// <summary>Temporary files older than <paramref name="age"/>: what uploads that died mid-way left behind.</summary>
     IEnumerable<string> StaleTemporaryFiles(TimeSpan age);

@@ -12,7 +12,7 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, IOptions<Ga
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var limit = options.Value.MaxRequestBodyBytes;
+        var limit = options.Value.BodyLimitFor(context.Request.Path);
         if (context.Request.ContentLength > limit)
         {
             return WriteTooLargeAsync(context);
@@ -33,7 +33,7 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, IOptions<Ga
 
     public static Task WriteTooLargeAsync(HttpContext context)
     {
-        var limit = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBodyBytes;
+        var limit = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.BodyLimitFor(context.Request.Path);
         return GatewayProblems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, GrpcStatus.ResourceExhausted,
             "Request body too large", $"The request body may have at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.");
     }
