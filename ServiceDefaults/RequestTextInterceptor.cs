@@ -29,6 +29,32 @@ public sealed class RequestTextInterceptor : Interceptor
         return continuation(request, responseStream, context);
     }
 
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        continuation(new CheckedStream<TRequest>(requestStream), context);
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        continuation(new CheckedStream<TRequest>(requestStream), responseStream, context);
+
+    /// <summary>Every message of a request stream is checked as it is read.</summary>
+    private sealed class CheckedStream<TRequest>(IAsyncStreamReader<TRequest> inner) : IAsyncStreamReader<TRequest>
+    {
+        public TRequest Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            if (!await inner.MoveNext(cancellationToken))
+            {
+                return false;
+            }
+
+            Check(inner.Current);
+            return true;
+        }
+    }
+
     /// <summary>Refuses <paramref name="request"/> when any text in it holds a control character.</summary>
     public static void Check(object? request)
     {

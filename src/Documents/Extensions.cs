@@ -4,6 +4,7 @@ using EfaPlatform.Documents.Documents;
 using EfaPlatform.Documents.Retention;
 using EfaPlatform.Documents.Scanning;
 using EfaPlatform.Documents.Storage;
+using EfaPlatform.Documents.Transfers;
 using EfaPlatform.Documents.Uploads;
 using EfaPlatform.Messaging;
 using EfaPlatform.ServiceDefaults;
@@ -41,6 +42,7 @@ public static class Extensions
     public static WebApplication MapDocumentsEndpoints(this WebApplication app)
     {
         app.MapGrpcService<DocumentsService>();
+        app.MapGrpcService<DocumentTransfersService>();
         app.MapUploadEndpoints();
         app.MapResumableUploadEndpoints();
         return app;

@@ -6,7 +6,7 @@ namespace EfaPlatform.Documents.Tests;
 /// <summary>The documents service as a process of its own, called directly: its own database and folder, Redis, tokens from a test issuer.</summary>
 public sealed class DocumentsServiceFixture : IAsyncLifetime
 {
-    public const long MaxFileBytes = 64 * 1024 * 1024;
+    public const long MaxFileBytes = 256 * 1024 * 1024;
     private readonly InfrastructureFixture _infrastructure = new();
     private readonly string _storage = TestDirectories.Create("documents");
     private ProjectResource? _documents;
