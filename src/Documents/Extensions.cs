@@ -1,6 +1,7 @@
 using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Documents.Attachments;
 using EfaPlatform.Documents.Documents;
+using EfaPlatform.Documents.Mailbox;
 using EfaPlatform.Documents.Retention;
 using EfaPlatform.Documents.Scanning;
 using EfaPlatform.Documents.Storage;
@@ -25,6 +26,7 @@ public static class Extensions
         builder.Services.AddSingleton<ResumableUploadStore>();
         builder.Services.AddHostedService<ScanWorker>();
         builder.Services.AddSingleton<AttachmentStore>();
+        builder.Services.AddSingleton<MailboxStore>();
         builder.Services.AddSingleton<RetentionStore>();
         builder.Services.AddSingleton<DocumentSweeper>();
         builder.Services.AddHostedService<SweeperService>();
@@ -43,6 +45,7 @@ public static class Extensions
     {
         app.MapGrpcService<DocumentsService>();
         app.MapGrpcService<DocumentTransfersService>();
+        app.MapGrpcService<MailboxService>();
         app.MapUploadEndpoints();
         app.MapResumableUploadEndpoints();
         return app;

@@ -111,7 +111,8 @@ public sealed class UploadTests(DocumentsServiceFixture fixture) : DocumentsApi(
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await UploadAsync(null, new ByteArrayContent(Pdf()), "x.pdf")).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(caseworker, new ByteArrayContent(Pdf()), "x.pdf")).Status);
+        var operatorToken = fixture.Issuer.Issue(EfaPlatform.TestInfrastructure.TestIssuer.Person("operator", role: "platform-admin"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await UploadAsync(operatorToken, new ByteArrayContent(Pdf()), "x.pdf")).Status);
         using (var deleteByOther = new HttpRequestMessage(HttpMethod.Delete, $"/api/documents/v1/documents/{id}"))
         {
             deleteByOther.Headers.Authorization = new AuthenticationHeaderValue("Bearer", other);

@@ -4,13 +4,24 @@ using EfaPlatform.ServiceDefaults.Auth;
 namespace EfaPlatform.Documents.Documents;
 
 /// <summary>
-/// Whose documents a caller may read: their own uploads (citizens, organisations), the documents attached to their
-/// tenant's submissions (caseworkers, tenant-admins, the tenant's machine clients), or those attached to any submission
-/// (a platform service's machine client without a tenant, such as routing; it holds the documents scope, which every
-/// call of a machine client needs). Platform-admins read none: documents are not theirs to see.
+/// Whose documents a caller may read: their own uploads and the documents of messages sent to them (citizens,
+/// organisations); their tenant's issued documents and the documents attached to its submissions (caseworkers,
+/// tenant-admins, the tenant's machine clients); or those attached to any submission (a platform service's machine
+/// client without a tenant, such as routing; it holds the documents scope, which every call of a machine client needs).
+/// Platform-admins read none: documents are not theirs to see.
 /// </summary>
 public sealed record DocumentReader(string? OwnerSubject, Guid? Tenant, bool AnyTenant)
 {
+    /// <summary>The owner of documents a tenant issues (its staff and machine clients upload them).</summary>
+    public static string TenantOwner(Guid tenantId) => $"tenant:{tenantId}";
+
+    /// <summary>Who owns what the caller uploads: a citizen or organisation themselves, staff and machine clients their tenant; null for anybody else.</summary>
+    public static string? UploaderOf(ClaimsPrincipal user)
+    {
+        var reader = Of(user);
+        return reader.OwnerSubject ?? (reader.Tenant is { } tenant ? TenantOwner(tenant) : null);
+    }
+
     public static DocumentReader Of(ClaimsPrincipal user)
     {
         var owner = user.HasRole(EfaClaims.Citizen) || user.HasRole(EfaClaims.Organisation) ? user.SubjectId() : null;

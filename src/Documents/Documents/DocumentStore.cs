@@ -36,6 +36,14 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         return (await ReadAsync(select, cancellationToken)).SingleOrDefault();
     }
 
+    /// <summary>A document by id, for whom the caller's access was already decided (a message's documents).</summary>
+    public async Task<StoredDocument?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var select = dataSource.CreateCommand($"select {Columns} from documents where document_id = $1");
+        select.Parameters.AddWithValue(id);
+        return (await ReadAsync(select, cancellationToken)).SingleOrDefault();
+    }
+
     /// <summary>A document the reader may see (<see cref="DocumentReader"/>); null for any other, whether it exists or not.</summary>
     public async Task<StoredDocument?> FindReadableAsync(DocumentReader reader, Guid id, CancellationToken cancellationToken)
     {
@@ -45,8 +53,10 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
         }
 
         await using var select = dataSource.CreateCommand($"""
-            select {Columns} from documents d where document_id = $1 and (owner_subject = $2 or exists (
-                select 1 from document_attachments a where a.document_id = d.document_id and ($4 or a.tenant_id = $3)))
+            select {Columns} from documents d where document_id = $1 and (owner_subject = $2 or owner_subject = 'tenant:' || $3::text
+              or exists (select 1 from document_attachments a where a.document_id = d.document_id and ($4 or a.tenant_id = $3))
+              or exists (select 1 from message_documents md join messages m on m.message_id = md.message_id
+                         where md.document_id = d.document_id and m.recipient_subject = $2))
             """);
         select.Parameters.AddWithValue(id);
         select.Parameters.Add(new NpgsqlParameter { Value = (object?)reader.OwnerSubject ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

@@ -5,12 +5,13 @@ namespace EfaPlatform.Documents.Retention;
 /// <summary>The sweeper's queries: what has expired, and whether any document still refers to a content.</summary>
 public sealed class RetentionStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Deletes uploads created before <paramref name="createdBefore"/> that are attached to nothing and held for nothing.</summary>
+    /// <summary>Deletes uploads created before <paramref name="createdBefore"/> that are attached to nothing, held for nothing and sent in no message.</summary>
     public async Task<int> DeleteUnattachedAsync(DateTimeOffset createdBefore, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var delete = dataSource.CreateCommand("""
             delete from documents d where created_at < $1
               and not exists (select 1 from document_attachments a where a.document_id = d.document_id)
+              and not exists (select 1 from message_documents md where md.document_id = d.document_id)
               and not exists (select 1 from document_reservations r where r.document_id = d.document_id and r.reserved_until > $2)
             """);
         delete.Parameters.AddWithValue(createdBefore);

@@ -19,7 +19,9 @@ namespace EfaPlatform.Documents.Uploads;
 public static class UploadEndpoints
 {
     public const string UploadPath = "/api/documents/v1/uploads";
-    private static readonly string UploaderPolicy = EfaPolicies.AnyRole(EfaClaims.Citizen, EfaClaims.Organisation);
+    /// <summary>Citizens and organisations upload their files; a municipality's staff and machine clients the documents it issues.</summary>
+    private static readonly string UploaderPolicy =
+        EfaPolicies.AnyRole(EfaClaims.Citizen, EfaClaims.Organisation, EfaClaims.Caseworker, EfaClaims.TenantAdmin, EfaClaims.MachineClient);
 
     public static void MapUploadEndpoints(this WebApplication app)
     {
@@ -29,6 +31,12 @@ public static class UploadEndpoints
 
     private static async Task UploadAsync(HttpContext context, IBlobStore blobs, DocumentIntake intake, IOptions<DocumentsOptions> options)
     {
+        if (DocumentReader.UploaderOf(context.User) is not { } owner)
+        {
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Only citizens, organisations and a municipality's staff upload documents.");
+            return;
+        }
+
         var limit = options.Value.MaxFileBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
@@ -55,7 +63,7 @@ public static class UploadEndpoints
             return;
         }
 
-        var result = await intake.AcceptAsync(staged, context.User.SubjectId()!, fileName, context.RequestAborted);
+        var result = await intake.AcceptAsync(staged, owner, fileName, context.RequestAborted);
         if (result.Refusal is { } refusal)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusOf(refusal.Reason), refusal.Detail, "file");
