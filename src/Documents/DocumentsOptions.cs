@@ -32,4 +32,10 @@ public sealed class DocumentsOptions
     /// document row, and a temporary file of a running upload is younger too.
     /// </summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long documents attached to a submission are kept after it is decided or withdrawn, for a municipality that
+    /// set no period of its own (SetRetentionPolicy).
+    /// </summary>
+    public TimeSpan AttachedRetention { get; set; } = TimeSpan.FromDays(730);
 }

@@ -36,7 +36,10 @@ public static class Extensions
             Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(result));
             return 0;
         });
-        builder.AddKafkaEventBus().AddSubscription<SubmissionSubmitted, SubmissionAttachmentHandler>();
+        builder.AddKafkaEventBus()
+            .AddSubscription<SubmissionSubmitted, SubmissionAttachmentHandler>()
+            .AddSubscription<SubmissionWithdrawn, SubmissionAttachmentHandler>()
+            .AddSubscription<SubmissionDecided, SubmissionAttachmentHandler>();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
         return builder;
     }
@@ -46,6 +49,7 @@ public static class Extensions
         app.MapGrpcService<DocumentsService>();
         app.MapGrpcService<DocumentTransfersService>();
         app.MapGrpcService<MailboxService>();
+        app.MapGrpcService<Retention.RetentionService>();
         app.MapUploadEndpoints();
         app.MapResumableUploadEndpoints();
         return app;

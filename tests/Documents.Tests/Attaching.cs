@@ -11,7 +11,8 @@ namespace EfaPlatform.Documents.Tests;
 /// <summary>Attaches a citizen's document to a new submission of a tenant the way the platform does: held by ReserveAttachments, attached by submission.submitted.</summary>
 public static class Attaching
 {
-    public static async Task AttachAsync(DocumentsServiceFixture fixture, string ownerToken, string documentId, string tenantId)
+    /// <returns>The submission's id.</returns>
+    public static async Task<string> AttachAsync(DocumentsServiceFixture fixture, string ownerToken, string documentId, string tenantId)
     {
         var submissionId = Guid.CreateVersion7().ToString();
         using var channel = GrpcChannel.ForAddress(fixture.GrpcUrl);
@@ -31,5 +32,6 @@ public static class Attaching
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", caseworker);
         await Eventually.WaitAsync(async () => (await http.GetAsync($"/api/documents/v1/documents/{documentId}")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(60), "the document is attached");
+        return submissionId;
     }
 }

@@ -71,6 +71,16 @@ public sealed class AttachmentStore(NpgsqlDataSource dataSource)
         return await attach.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The submission was decided or withdrawn: its documents' retention period runs from <paramref name="at"/> (the first such event counts).</summary>
+    public static async Task CloseAsync(NpgsqlTransaction transaction, Guid submissionId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var close = new NpgsqlCommand(
+            "update document_attachments set closed_at = $2 where submission_id = $1 and closed_at is null", transaction.Connection, transaction);
+        close.Parameters.AddWithValue(submissionId);
+        close.Parameters.AddWithValue(at);
+        await close.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Whether the document is attached to a submission or held for one (then its owner cannot delete it).</summary>
     public async Task<bool> IsLockedAsync(Guid documentId, CancellationToken cancellationToken)
     {

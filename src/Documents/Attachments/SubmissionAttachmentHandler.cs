@@ -8,8 +8,25 @@ namespace EfaPlatform.Documents.Attachments;
 /// records the event in: a redelivered event attaches nothing twice, and a submission that was never stored (forms
 /// failed after holding its documents) has no event, so its documents are released when the hold runs out.
 /// </summary>
-public sealed partial class SubmissionAttachmentHandler(TimeProvider clock, ILogger<SubmissionAttachmentHandler> logger) : IEventHandler<SubmissionSubmitted>
+public sealed partial class SubmissionAttachmentHandler(TimeProvider clock, ILogger<SubmissionAttachmentHandler> logger)
+    : IEventHandler<SubmissionSubmitted>, IEventHandler<SubmissionDecided>, IEventHandler<SubmissionWithdrawn>
 {
+    /// <summary>The retention period of the submission's documents starts when it is decided.</summary>
+    public Task HandleAsync(EventContext<SubmissionDecided> context, CancellationToken cancellationToken) =>
+        CloseAsync(context.Transaction, context.Payload.SubmissionId, context.Payload.DecidedAt?.ToDateTimeOffset(), cancellationToken);
+
+    /// <summary>... or withdrawn.</summary>
+    public Task HandleAsync(EventContext<SubmissionWithdrawn> context, CancellationToken cancellationToken) =>
+        CloseAsync(context.Transaction, context.Payload.SubmissionId, context.Payload.WithdrawnAt?.ToDateTimeOffset(), cancellationToken);
+
+    private async Task CloseAsync(Npgsql.NpgsqlTransaction transaction, string submission, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(submission, out var submissionId))
+        {
+            await AttachmentStore.CloseAsync(transaction, submissionId, at ?? clock.GetUtcNow(), cancellationToken);
+        }
+    }
+
     public async Task HandleAsync(EventContext<SubmissionSubmitted> context, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(context.Payload.SubmissionId, out var submissionId) || !Guid.TryParse(context.Payload.TenantId, out var tenantId))

@@ -3,6 +3,7 @@ using EfaPlatform.Contracts.Documents.V1;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using EfaPlatform.Documents.Attachments;
+using EfaPlatform.Documents.Retention;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace EfaPlatform.Documents.Documents;
 /// described to those who may read them too (<see cref="DocumentReader"/>). A document nobody lets the caller see is
 /// "not found", whether it exists or not.
 /// </summary>
-public sealed class DocumentsService(DocumentStore documents, AttachmentStore attachments, IOptions<DocumentsOptions> options, TimeProvider clock)
+public sealed class DocumentsService(
+    DocumentStore documents, AttachmentStore attachments, RetentionStore retention, IOptions<DocumentsOptions> options, TimeProvider clock)
     : Contracts.Documents.V1.DocumentsService.DocumentsServiceBase
 {
     private const string Owners = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation;
@@ -105,6 +107,11 @@ public sealed class DocumentsService(DocumentStore documents, AttachmentStore at
             clock.GetUtcNow() + options.Value.ReservationPeriod, context.CancellationToken));
         return problems;
     }
+
+    [Authorize(Policy = Owners)]
+    public override Task<EraseMyDocumentsResponse> EraseMyDocuments(EraseMyDocumentsRequest request, ServerCallContext context) =>
+        Retention.RetentionService.EraseAsync(retention, Owner(context), (int)Math.Ceiling(options.Value.AttachedRetention.TotalDays), clock.GetUtcNow(),
+            context.CancellationToken);
 
     private static string Owner(ServerCallContext context) =>
         context.GetHttpContext().User.SubjectId() ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "No subject in the token."));

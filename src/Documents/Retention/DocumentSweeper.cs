@@ -4,10 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Documents.Retention;
 
-public sealed record SweepResult(int UnattachedDeleted, int ReservationsEnded, int UploadsExpired, int ContentsRemoved, int TemporaryFilesRemoved);
+public sealed record SweepResult(int AttachmentsEnded, int UnattachedDeleted, int ReservationsEnded, int UploadsExpired, int ContentsRemoved, int TemporaryFilesRemoved);
 
 /// <summary>
-/// Keeps storage to what the documents' rows own: deletes uploads attached to nothing after
+/// Keeps storage to what the documents' rows own: ends attachments whose submission was closed longer ago than the
+/// tenant's retention period, deletes uploads attached to nothing after
 /// <see cref="DocumentsOptions.UnattachedRetention"/>, ends holds that ran out, removes content no row refers to (what
 /// a deletion or a crash between storing content and its row left) and temporary files of uploads that died.
 /// Run by <see cref="SweeperService"/> every <see cref="DocumentsOptions.SweepInterval"/> and by the `sweep` command.
@@ -21,6 +22,7 @@ public sealed partial class DocumentSweeper(RetentionStore store, ResumableUploa
         var settings = options.Value;
         var now = clock.GetUtcNow();
         blobs.RecoverInterruptedRemovals();
+        var attachmentsEnded = await store.DeleteExpiredAttachmentsAsync(now, settings.AttachedRetention, cancellationToken);
         var unattached = await store.DeleteUnattachedAsync(now - settings.UnattachedRetention, now, cancellationToken);
         var reservations = await store.DeleteExpiredReservationsAsync(now, cancellationToken);
         var expiredUploads = await RemoveExpiredUploadsAsync(now, settings.SweepGrace, cancellationToken);
@@ -42,8 +44,8 @@ public sealed partial class DocumentSweeper(RetentionStore store, ResumableUploa
             temporary++;
         }
 
-        var result = new SweepResult(unattached, reservations, expiredUploads, removed, temporary);
-        LogSwept(logger, result.UnattachedDeleted, result.ReservationsEnded, result.UploadsExpired, result.ContentsRemoved, result.TemporaryFilesRemoved);
+        var result = new SweepResult(attachmentsEnded, unattached, reservations, expiredUploads, removed, temporary);
+        LogSwept(logger, result.AttachmentsEnded, result.UnattachedDeleted, result.ReservationsEnded, result.UploadsExpired, result.ContentsRemoved, result.TemporaryFilesRemoved);
         return result;
     }
 
@@ -67,8 +69,8 @@ public sealed partial class DocumentSweeper(RetentionStore store, ResumableUploa
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Sweep: {Unattached} unattached uploads deleted, {Reservations} holds ended, {Uploads} resumable uploads expired, {Contents} unreferenced contents and {Temporary} temporary files removed")]
-    private static partial void LogSwept(ILogger logger, int unattached, int reservations, int uploads, int contents, int temporary);
+        Message = "Sweep: {Attachments} attachments past their retention ended, {Unattached} unattached uploads deleted, {Reservations} holds ended, {Uploads} resumable uploads expired, {Contents} unreferenced contents and {Temporary} temporary files removed")]
+    private static partial void LogSwept(ILogger logger, int attachments, int unattached, int reservations, int uploads, int contents, int temporary);
 }
 
 /// <summary>Runs the sweeper on a timer; a failed round is logged and tried again at the next tick.</summary>
