@@ -38,5 +38,9 @@ var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 3, Descrip
 var signIns = new Command("sign-in", "The authorization code flow with PKCE and the development eID, many citizens at once, step by step.") { citizens, rounds };
 signIns.SetAction(parse => SignInBenchmark.RunAsync(parse.GetValue(citizens), parse.GetValue(rounds)));
 
-var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation };
+var megabytes = new Option<int>("--megabytes") { DefaultValueFactory = _ => 1000, Description = "Size of each file transferred, in MiB." };
+var documents = new Command("documents", "Upload and download MiB/s straight to documents and through the gateway (HTTP, gRPC) beside dd, and peak memory.") { megabytes };
+documents.SetAction(parse => DocumentsBenchmark.RunAsync(parse.GetValue(megabytes)));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation, documents };
 return await root.Parse(args).InvokeAsync();
