@@ -29,7 +29,7 @@ public sealed class EventTypeTests
         Assert.Equal("efa.forms.dlq", MessagingOptions.DeadLetterTopicFor("efa.forms"));
         Assert.Contains("efa.routing.dlq", PlatformTopics.All);
         // Topics come from the event types the contracts declare: every publishing service, and only those.
-        Assert.Equal(["forms", "payment", "routing"], Contracts.Events.EventTopics.PublishingServices);
+        Assert.Equal(["documents", "forms", "payment", "routing"], Contracts.Events.EventTopics.PublishingServices);
     }
 
     [Theory]
