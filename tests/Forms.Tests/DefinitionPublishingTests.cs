@@ -109,5 +109,36 @@ public sealed class DefinitionPublishingTests(FormsServiceFixture forms) : IDisp
         Assert.Equal(HttpStatusCode.Forbidden, current);
     }
 
+    [Fact]
+    public async Task A_service_taking_at_most_two_files_of_a_kind_refuses_a_third_before_any_is_held()
+    {
+        var id = $"test-{Guid.NewGuid():N}"[..20];
+        var manifest = $$"""
+            {
+              "id": "{{id}}", "version": 1, "leikaKey": "99000000000003", "title": { "de": "Kinder anmelden" }, "description": "Ein Dienst für Tests.",
+              "trustLevel": "low", "fee": { "kind": "fixed", "amountCents": 0 },
+              "attachments": [ { "kind": "birth-certificate", "label": "Geburtsurkunde", "mediaTypes": ["application/pdf"], "maxBytes": 1048576, "maxFiles": 2, "required": true } ],
+              "form": { "elements": [ { "id": "children", "type": "group", "repeatable": true, "maxItems": 5, "label": "Kinder", "elements": [
+                { "id": "name", "type": "text", "label": "Name", "required": true },
+                { "id": "birthCertificate", "type": "attachment", "label": "Geburtsurkunde", "required": true } ] } ] }
+            }
+            """;
+        Assert.Equal(HttpStatusCode.OK, (await PublishAsync(manifest, Operator)).Status);
+        var tenant = Guid.CreateVersion7().ToString();
+        await _http.SendAsync(HttpMethod.Put, $"/api/forms/v1/tenants/{tenant}/services/{id}",
+            forms.Issuer.Issue(TestIssuer.Person($"admin-{tenant}", tenant, "tenant-admin", acr: "substantial")), new { contactEmail = "amt@example.de" });
+        var citizen = forms.Issuer.Issue(TestIssuer.Person($"citizen-{Guid.NewGuid():N}", role: "citizen", acr: "low"));
+        var children = Enumerable.Range(1, 3).Select(n => new { name = $"Kind {n}", birthCertificate = Guid.CreateVersion7().ToString() }).ToArray();
+
+        var (status, problem) = await _http.SendAsync(HttpMethod.Post, "/api/forms/v1/submissions", citizen,
+            new { tenantId = tenant, serviceId = id, answers = new { children } }, Guid.NewGuid().ToString());
+
+        // Refused by the forms service itself: the documents service (not running here) is never asked to hold any of them.
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+        Assert.Equal("answers.children[2].birthCertificate", error.Name);
+        Assert.Contains("at most 2", error.Value[0].GetString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _http.Dispose();
 }

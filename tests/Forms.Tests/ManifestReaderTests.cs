@@ -38,6 +38,7 @@ public sealed class ManifestReaderTests
         Assert.NotNull(definition);
         Assert.Equal(("bewohnerparkausweis", 1, TrustLevel.Substantial), (definition.Id, definition.Version, definition.MinimumTrustLevel));
         Assert.Equal(new FeeRule(FeeKind.PerQuantity, 3060, "EUR", "years"), definition.Fee);
+        Assert.Equal(AttachmentRequirement.DefaultMaxFiles, Assert.Single(definition.Attachments).MaxFiles);
         Assert.Equal("Licence plate", definition.Form.Elements[0].Label.In("en"));
         Assert.Equal("Kennzeichen", definition.Form.Elements[0].Label.In("fr"));
 
@@ -57,7 +58,7 @@ public sealed class ManifestReaderTests
               "title": { "en": "Parking" },
               "trustLevel": "medium",
               "fee": { "kind": "perQuantity", "amountCents": -5, "currency": "USD" },
-              "attachments": [ { "kind": "proof", "label": "Nachweis", "mediaTypes": ["pdf"], "maxBytes": 0 } ],
+              "attachments": [ { "kind": "proof", "label": "Nachweis", "mediaTypes": ["pdf"], "maxBytes": 0, "maxFiles": 101 } ],
               "form": { "elements": [
                 { "id": "plate", "type": "txt", "label": "Kennzeichen", "requird": true },
                 { "id": "plate", "type": "select", "label": "Art", "options": [] },
@@ -75,7 +76,7 @@ public sealed class ManifestReaderTests
         [
             "parken.json $.id", "parken.json $.version", "parken.json $.leikaKey", "parken.json $.title.de", "parken.json $.description",
             "parken.json $.trustLevel", "parken.json $.fee.amountCents", "parken.json $.fee.currency", "parken.json $.fee.quantityField",
-            "parken.json $.attachments[0].mediaTypes", "parken.json $.attachments[0].maxBytes",
+            "parken.json $.attachments[0].mediaTypes", "parken.json $.attachments[0].maxBytes", "parken.json $.attachments[0].maxFiles",
             "parken.json $.form.elements[0].type", "parken.json $.form.elements[0].requird", "parken.json $.form.elements[1].options",
             "parken.json $.form.elements[1].id", "parken.json $.form.elements[2].pattern", "parken.json $.form.elements[2].min",
             "parken.json $.form.elements[2].messages.tooShort", "parken.json $.form.elements[2].visibleWhen.field",

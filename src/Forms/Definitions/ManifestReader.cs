@@ -126,10 +126,11 @@ public static partial class ManifestReader
             foreach (var item in array.EnumerateArray())
             {
                 var path = $"$.attachments[{index++}]";
-                UnknownProperties(item, path, ["kind", "label", "mediaTypes", "maxBytes", "required"]);
+                UnknownProperties(item, path, ["kind", "label", "mediaTypes", "maxBytes", "maxFiles", "required"]);
                 var kind = Text(item, path, "kind", IdPattern(), "a lower-case name with letters, digits and hyphens");
                 var label = Localized(item, path, "label", required: true);
                 var maxBytes = Integer(item, path, "maxBytes", 1, 100 * 1024 * 1024);
+                var maxFiles = item.TryGetProperty("maxFiles", out _) ? Integer(item, path, "maxFiles", 1, 100) : AttachmentRequirement.DefaultMaxFiles;
                 var mediaTypes = new List<string>();
                 if (Property(item, path, "mediaTypes", JsonValueKind.Array, out var types))
                 {
@@ -140,9 +141,9 @@ public static partial class ManifestReader
                     }
                 }
 
-                if (kind is not null && label is not null && maxBytes is not null)
+                if (kind is not null && label is not null && maxBytes is not null && maxFiles is not null)
                 {
-                    attachments.Add(new AttachmentRequirement(kind, label, mediaTypes, maxBytes.Value, Bool(item, path, "required")));
+                    attachments.Add(new AttachmentRequirement(kind, label, mediaTypes, maxBytes.Value, Bool(item, path, "required"), maxFiles.Value));
                 }
             }
 

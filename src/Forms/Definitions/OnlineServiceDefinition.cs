@@ -26,8 +26,14 @@ public sealed record FeeRule(FeeKind Kind, long AmountCents, string Currency = "
     }
 }
 
-/// <summary>A document the citizen has to attach.</summary>
-public sealed record AttachmentRequirement(string Kind, LocalizedText Label, IReadOnlyList<string> MediaTypes, long MaxBytes, bool Required);
+/// <summary>
+/// A document the citizen has to attach. <paramref name="MaxFiles"/> counts every answer of this kind in the form
+/// (a repeatable group's persons each attaching one, for example).
+/// </summary>
+public sealed record AttachmentRequirement(string Kind, LocalizedText Label, IReadOnlyList<string> MediaTypes, long MaxBytes, bool Required, int MaxFiles = AttachmentRequirement.DefaultMaxFiles)
+{
+    public const int DefaultMaxFiles = 20;
+}
 
 /// <summary>
 /// An online service, defined once (EfA) and activated by municipalities with their own parameters. A published

@@ -24,10 +24,20 @@ public static class AttachmentReferences
     /// </summary>
     public static AttachmentToHold WithRules(AttachmentReference reference, IReadOnlyList<AttachmentRequirement> requirements)
     {
-        var kind = KindOf(reference.FieldPath[(reference.FieldPath.LastIndexOf('.') + 1)..]);
+        var kind = KindOf(FieldId(reference));
         var requirement = requirements.FirstOrDefault(r => r.Kind == kind);
         return new AttachmentToHold(reference, requirement?.MediaTypes ?? [], requirement?.MaxBytes ?? 0);
     }
+
+    /// <summary>The answers beyond their requirement's number of files, in form order, with the number allowed.</summary>
+    public static IEnumerable<(AttachmentReference Reference, int MaxFiles)> BeyondMaxFiles(
+        IReadOnlyList<AttachmentReference> references, IReadOnlyList<AttachmentRequirement> requirements) =>
+        requirements.SelectMany(requirement => references
+            .Where(reference => KindOf(FieldId(reference)) == requirement.Kind)
+            .Skip(requirement.MaxFiles)
+            .Select(reference => (reference, requirement.MaxFiles)));
+
+    private static string FieldId(AttachmentReference reference) => reference.FieldPath[(reference.FieldPath.LastIndexOf('.') + 1)..];
 
     public static string KindOf(string fieldId)
     {

@@ -67,6 +67,12 @@ public sealed class SubmissionIntake(
 
         errors.ThrowIfAny();
         var references = AttachmentReferences.Collect(definition.Form, answers.RootElement);
+        foreach (var (reference, maxFiles) in AttachmentReferences.BeyondMaxFiles(references, definition.Attachments))
+        {
+            errors.Add("answers." + reference.FieldPath, $"is one file too many: this service takes at most {maxFiles} of this kind", "attachmentTooMany");
+        }
+
+        errors.ThrowIfAny();
         var submissionId = Guid.CreateVersion7();
         var toHold = references.Select(reference => AttachmentReferences.WithRules(reference, definition.Attachments)).ToList();
         foreach (var fault in await attachments.HoldAsync(submissionId, tenantId, toHold, cancellationToken))
