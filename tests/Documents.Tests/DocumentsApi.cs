@@ -20,9 +20,10 @@ public abstract class DocumentsApi(string baseUrl) : IDisposable
         return body;
     }
 
-    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> UploadAsync(string? token, HttpContent content, string fileName)
+    public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> UploadAsync(string? token, HttpContent content, string? fileName)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/documents/v1/uploads?fileName={Uri.EscapeDataString(fileName)}") { Content = content };
+        var query = fileName is null ? "" : $"?fileName={Uri.EscapeDataString(fileName)}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/documents/v1/uploads" + query) { Content = content };
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

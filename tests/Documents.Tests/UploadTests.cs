@@ -47,6 +47,55 @@ public sealed class UploadTests(DocumentsServiceFixture fixture) : DocumentsApi(
         Assert.Equal(id, (await described.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString());
     }
 
+    [Fact]
+    public async Task A_browser_form_upload_stores_its_file_part_under_the_parts_clean_name()
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        var content = Pdf(30_000);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Nachweis für den Antrag"), "description" },
+            { new ByteArrayContent(content), "file", "C:\\Users\\erika\\Wohnungsgeberbestätigung.pdf" },
+            { new StringContent("ignored"), "note" },
+        };
+
+        var (status, document, _) = await UploadAsync(token, form, fileName: null);
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("Wohnungsgeberbestätigung.pdf", document.GetProperty("fileName").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), document.GetProperty("sha256").GetString());
+        using var stored = await GetAsync($"/api/documents/v1/documents/{document.GetProperty("documentId").GetString()}/content", token);
+        Assert.Equal(content, await stored.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("two-files", "second file part")]
+    [InlineData("no-file", "no file part")]
+    [InlineData("truncated", "closing boundary")]
+    [InlineData("no-boundary", "boundary")]
+    public async Task A_form_upload_that_is_malformed_or_carries_two_files_is_refused_and_nothing_is_stored(string kind, string reason)
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        const string boundary = "efa-test-boundary";
+        var file = $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n1234\r\n";
+        var body = kind switch
+        {
+            "two-files" => file + file + $"--{boundary}--\r\n",
+            "no-file" => $"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nnur Text\r\n--{boundary}--\r\n",
+            _ => file[..^10],
+        };
+        var content = new StringContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(kind == "no-boundary" ? "multipart/form-data" : $"multipart/form-data; boundary={boundary}");
+
+        var (status, problem, response) = await UploadAsync(token, content, fileName: null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(ProblemJson, response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(reason, problem.GetProperty("errors").GetProperty("file")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await DocumentCountAsync(token));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(fixture.StoragePath, "tmp")));
+    }
+
     [Theory]
     [InlineData("pdf-named-png", "Ausweis.png", HttpStatusCode.UnsupportedMediaType)]
     [InlineData("elf-named-pdf", "Antrag.pdf", HttpStatusCode.UnsupportedMediaType)]

@@ -12,7 +12,7 @@ namespace EfaPlatform.Documents.Uploads;
 
 /// <summary>
 /// Plain HTTP for files, where JSON transcoding does not fit: <c>POST /api/documents/v1/uploads?fileName=…</c> with the
-/// file as the body (streamed to disk, never held in memory), and <c>GET …/documents/{id}/content</c> with Range,
+/// file as the body or as the file part of <c>multipart/form-data</c> (streamed to disk, never held in memory), and <c>GET …/documents/{id}/content</c> with Range,
 /// ETag and a Content-Disposition that is safe for any name. Citizens and organisations upload; who downloads is
 /// <see cref="DocumentReader"/>'s rule.
 /// </summary>
@@ -45,25 +45,37 @@ public static class UploadEndpoints
             bodyLimit.MaxRequestBodySize = null;
         }
 
-        if (context.Request.ContentLength > limit)
+        var isForm = MultipartUpload.IsMultipart(context.Request);
+        if (context.Request.ContentLength > limit + (isForm ? MultipartUpload.MaxOverheadBytes : 0))
         {
             await TooLargeAsync(context, limit);
             return;
         }
 
-        var fileName = FileNames.Clean(context.Request.Query["fileName"]);
         StagedBlob staged;
+        string? fileName = context.Request.Query["fileName"];
         try
         {
-            staged = await blobs.StageAsync(context.Request.Body, limit, context.RequestAborted);
+            var form = isForm ? await MultipartUpload.OpenFileAsync(context.Request, context.RequestAborted) : null;
+            fileName ??= form?.FileName;
+            staged = await blobs.StageAsync(form?.Content ?? context.Request.Body, limit, context.RequestAborted);
+            if (form is not null)
+            {
+                await EnsureNoOtherFileAsync(form, staged, blobs, context.RequestAborted);
+            }
         }
         catch (BlobTooLargeException)
         {
             await TooLargeAsync(context, limit);
             return;
         }
+        catch (Exception exception) when (isForm && exception is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, MultipartUpload.Describe(exception), "file");
+            return;
+        }
 
-        var result = await intake.AcceptAsync(staged, owner, fileName, context.RequestAborted);
+        var result = await intake.AcceptAsync(staged, owner, FileNames.Clean(fileName), context.RequestAborted);
         if (result.Refusal is { } refusal)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusOf(refusal.Reason), refusal.Detail, "file");
@@ -75,6 +87,19 @@ public static class UploadEndpoints
         context.Response.Headers.Location = $"/api/documents/v1/documents/{document.Id}";
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(JsonFormatter.Default.Format(document.ToProto()), context.RequestAborted);
+    }
+
+    private static async Task EnsureNoOtherFileAsync(MultipartFile form, StagedBlob staged, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MultipartUpload.EnsureNoOtherFileAsync(form, cancellationToken);
+        }
+        catch
+        {
+            blobs.Discard(staged);
+            throw;
+        }
     }
 
     public static int StatusOf(RefusalReason reason) => reason switch
