@@ -1,3 +1,4 @@
+using EfaPlatform.TestInfrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -120,6 +121,11 @@ public sealed class LargeFileTests(DocumentsServiceFixture fixture, ITestOutputH
         Assert.Equal(StatusCode.InvalidArgument, await UploadAsync(owner, [new() { Metadata = new() { FileName = "a.pdf" } }, new() { Chunk = ByteString.CopyFrom(InfectedPdf()) }]));
         Assert.Equal(StatusCode.InvalidArgument, await UploadAsync(owner, [new() { Metadata = new() { FileName = "a\u0001.pdf" } }, new() { Chunk = pdf }]));
         Assert.Equal(StatusCode.ResourceExhausted, await UploadAsync(owner, [new() { Metadata = new() { FileName = "a.pdf", SizeBytes = DocumentsServiceFixture.MaxFileBytes + 1 } }]));
+        // The same uploaders as over HTTP: a municipality's staff, not an operator.
+        var staff = fixture.Issuer.Issue(TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: Guid.NewGuid().ToString(), role: "caseworker"));
+        Assert.Equal(StatusCode.OK, await UploadAsync(staff, [new() { Metadata = new() { FileName = "Bescheid.pdf" } }, new() { Chunk = pdf }]));
+        var operatorToken = fixture.Issuer.Issue(TestIssuer.Person("operator-1", role: "platform-admin"));
+        Assert.Equal(StatusCode.PermissionDenied, await UploadAsync(operatorToken, [new() { Metadata = new() { FileName = "a.pdf" } }, new() { Chunk = pdf }]));
 
         using var stored = client.UploadDocument(new Metadata { { "authorization", $"Bearer {owner}" } });
         await stored.RequestStream.WriteAsync(new() { Metadata = new() { FileName = "a.pdf" } });

@@ -96,6 +96,36 @@ public sealed class ResumableUploadTests(DocumentsServiceFixture fixture, ITestO
     }
 
     [Fact]
+    public async Task A_caseworker_uploads_a_decision_resumably_which_is_then_the_municipalitys_while_the_upload_stays_their_own()
+    {
+        var tenant = Guid.NewGuid().ToString();
+        string Caseworker(string of) => fixture.Issuer.Issue(TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: of, role: "caseworker"));
+        var (uploader, colleague, elsewhere) = (Caseworker(tenant), Caseworker(tenant), Caseworker(Guid.NewGuid().ToString()));
+        var content = Pdf(200_000);
+        var location = await CreateAsync(uploader, content.Length, "Bescheid.pdf");
+
+        using (var foreign = await TusAsync(HttpMethod.Head, location, colleague))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        }
+
+        using var done = await PatchAsync(location, uploader, 0, new ByteArrayContent(content));
+        Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
+        var documentPath = done.Headers.GetValues("Efa-Document-Location").Single();
+        using var read = await GetAsync(documentPath + "/content", colleague);
+        Assert.Equal(content, await read.Content.ReadAsByteArrayAsync());
+        using var notTheirs = await GetAsync(documentPath, elsewhere);
+        Assert.Equal(HttpStatusCode.NotFound, notTheirs.StatusCode);
+
+        using var byOperator = await TusAsync(HttpMethod.Post, Uploads, fixture.Issuer.Issue(TestIssuer.Person("operator-1", role: "platform-admin")), r =>
+        {
+            r.Headers.Add("Upload-Length", "100");
+            r.Headers.Add("Upload-Metadata", "filename YS5wZGY=");
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, byOperator.StatusCode);
+    }
+
+    [Fact]
     public async Task Careless_and_hostile_requests_get_the_tus_answers_and_change_nothing()
     {
         var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");

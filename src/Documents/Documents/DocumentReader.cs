@@ -15,6 +15,13 @@ public sealed record DocumentReader(string? OwnerSubject, Guid? Tenant, bool Any
     /// <summary>The owner of documents a tenant issues (its staff and machine clients upload them).</summary>
     public static string TenantOwner(Guid tenantId) => $"tenant:{tenantId}";
 
+    /// <summary>
+    /// Who uploads, the same over HTTP, tus and gRPC: citizens and organisations their files, a municipality's staff and
+    /// machine clients the documents it issues.
+    /// </summary>
+    public const string UploaderPolicy = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation + ","
+                                         + EfaClaims.Caseworker + "," + EfaClaims.TenantAdmin + "," + EfaClaims.MachineClient;
+
     /// <summary>Who owns what the caller uploads: a citizen or organisation themselves, staff and machine clients their tenant; null for anybody else.</summary>
     public static string? UploaderOf(ClaimsPrincipal user)
     {

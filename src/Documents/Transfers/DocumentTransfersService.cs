@@ -18,9 +18,11 @@ public sealed class DocumentTransfersService(IBlobStore blobs, DocumentIntake in
 {
     private const int DownloadChunkBytes = 256 * 1024;
 
-    [Authorize(Policy = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation)]
+    [Authorize(Policy = DocumentReader.UploaderPolicy)]
     public override async Task<Document> UploadDocument(IAsyncStreamReader<UploadDocumentRequest> requestStream, ServerCallContext context)
     {
+        var owner = DocumentReader.UploaderOf(context.GetHttpContext().User)
+                    ?? throw new RpcException(new Status(StatusCode.PermissionDenied, UploadEndpoints.NotAnUploader));
         if (!await requestStream.MoveNext(context.CancellationToken) || requestStream.Current.PartCase != UploadDocumentRequest.PartOneofCase.Metadata)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message of an upload names the file (metadata)."));
@@ -43,7 +45,6 @@ public sealed class DocumentTransfersService(IBlobStore blobs, DocumentIntake in
             throw TooLarge(limit);
         }
 
-        var owner = context.GetHttpContext().User.SubjectId()!;
         var result = await intake.AcceptAsync(staged, owner, FileNames.Clean(metadata.FileName), context.CancellationToken);
         if (result.Refusal is { } refusal)
         {

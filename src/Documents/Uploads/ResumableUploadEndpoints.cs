@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EfaPlatform.Documents.Documents;
 using EfaPlatform.Documents.Storage;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
@@ -21,11 +22,10 @@ public static class ResumableUploadEndpoints
     private const string OffsetContentType = "application/offset+octet-stream";
     private const int MaxUnfinishedPerOwner = 20;
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
-    private static readonly string UploaderPolicy = EfaPolicies.AnyRole(EfaClaims.Citizen, EfaClaims.Organisation);
 
     public static void MapResumableUploadEndpoints(this WebApplication app)
     {
-        var uploads = app.MapGroup(Path).RequireAuthorization(UploaderPolicy).WithMetadata(new RawRequestBody());
+        var uploads = app.MapGroup(Path).RequireAuthorization(DocumentReader.UploaderPolicy).WithMetadata(new RawRequestBody());
         app.MapMethods(Path, ["OPTIONS"], Options).AllowAnonymous();
         uploads.MapPost("", CreateAsync);
         uploads.MapMethods("{uploadId}", ["HEAD"], HeadAsync);
@@ -45,6 +45,12 @@ public static class ResumableUploadEndpoints
     {
         if (!await TusHeaderAsync(context))
         {
+            return;
+        }
+
+        if (DocumentReader.UploaderOf(context.User) is null)
+        {
+            await ProblemAsync(context, StatusCodes.Status403Forbidden, UploadEndpoints.NotAnUploader);
             return;
         }
 
@@ -163,7 +169,8 @@ public static class ResumableUploadEndpoints
         if (upload.Offset == upload.Length && !context.RequestAborted.IsCancellationRequested)
         {
             var staged = await blobs.StageUploadAsync(upload.Id, upload.Length, CancellationToken.None);
-            var result = await intake.AcceptAsync(staged, upload.OwnerSubject, upload.FileName, CancellationToken.None);
+            // The upload is the person's or client's (only they resume it); the document is whose DocumentReader says.
+            var result = await intake.AcceptAsync(staged, DocumentReader.UploaderOf(context.User)!, upload.FileName, CancellationToken.None);
             if (result.Refusal is { } refusal)
             {
                 await uploads.DeleteAsync(upload.Id);

@@ -19,13 +19,10 @@ namespace EfaPlatform.Documents.Uploads;
 public static class UploadEndpoints
 {
     public const string UploadPath = "/api/documents/v1/uploads";
-    /// <summary>Citizens and organisations upload their files; a municipality's staff and machine clients the documents it issues.</summary>
-    private static readonly string UploaderPolicy =
-        EfaPolicies.AnyRole(EfaClaims.Citizen, EfaClaims.Organisation, EfaClaims.Caseworker, EfaClaims.TenantAdmin, EfaClaims.MachineClient);
 
     public static void MapUploadEndpoints(this WebApplication app)
     {
-        app.MapPost(UploadPath, UploadAsync).RequireAuthorization(UploaderPolicy).WithMetadata(new RawRequestBody()).DisableRequestTimeout();
+        app.MapPost(UploadPath, UploadAsync).RequireAuthorization(DocumentReader.UploaderPolicy).WithMetadata(new RawRequestBody()).DisableRequestTimeout();
         app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization();
     }
 
@@ -33,7 +30,7 @@ public static class UploadEndpoints
     {
         if (DocumentReader.UploaderOf(context.User) is not { } owner)
         {
-            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Only citizens, organisations and a municipality's staff upload documents.");
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status403Forbidden, NotAnUploader);
             return;
         }
 
@@ -101,6 +98,8 @@ public static class UploadEndpoints
             throw;
         }
     }
+
+    public const string NotAnUploader = "Only citizens, organisations and a municipality's staff and machine clients upload documents.";
 
     public static int StatusOf(RefusalReason reason) => reason switch
     {
