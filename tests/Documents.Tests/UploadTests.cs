@@ -68,6 +68,34 @@ public sealed class UploadTests(DocumentsServiceFixture fixture) : DocumentsApi(
         Assert.Equal(content, await stored.Content.ReadAsByteArrayAsync());
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_file_endpoints_next_to_the_transcoded_ones_and_every_operation_answers()
+    {
+        var document = await _http.GetFromJsonAsync<JsonElement>("/api/documents/openapi.json");
+
+        var paths = document.GetProperty("paths");
+        var upload = paths.GetProperty("/api/documents/v1/uploads").GetProperty("post");
+        Assert.Equal(["application/octet-stream", "multipart/form-data"], upload.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name));
+        Assert.Contains("caseworker", upload.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["head", "patch", "delete"], paths.GetProperty("/api/documents/v1/resumable-uploads/{uploadId}").EnumerateObject().Select(o => o.Name));
+        Assert.Equal(["documentId"], paths.GetProperty("/api/documents/v1/documents/{documentId}/content").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Where(p => p.GetProperty("in").GetString() == "path").Select(p => p.GetProperty("name").GetString()));
+        Assert.True(paths.TryGetProperty("/api/documents/v1/mailbox", out _)); // a transcoded method still there
+
+        // Without a token, the one public operation answers and every other refuses as unauthenticated: none is made up.
+        foreach (var path in paths.EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var url = System.Text.RegularExpressions.Regex.Replace(path.Name, @"\{[^}]+\}", Guid.NewGuid().ToString());
+                using var request = new HttpRequestMessage(new HttpMethod(operation.Name.ToUpperInvariant()), url);
+                using var response = await _http.SendAsync(request);
+                var expected = operation.Value.GetProperty("security").GetArrayLength() == 0 ? HttpStatusCode.NoContent : HttpStatusCode.Unauthorized;
+                Assert.True(response.StatusCode == expected, $"{operation.Name} {url}: {(int)response.StatusCode}, expected {(int)expected}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData("two-files", "second file part")]
     [InlineData("no-file", "no file part")]

@@ -4,6 +4,7 @@ using EfaPlatform.Documents.Documents;
 using EfaPlatform.Documents.Storage;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
+using EfaPlatform.ServiceDefaults.OpenApi;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -26,11 +27,11 @@ public static class ResumableUploadEndpoints
     public static void MapResumableUploadEndpoints(this WebApplication app)
     {
         var uploads = app.MapGroup(Path).RequireAuthorization(DocumentReader.UploaderPolicy).WithMetadata(new RawRequestBody());
-        app.MapMethods(Path, ["OPTIONS"], Options).AllowAnonymous();
-        uploads.MapPost("", CreateAsync);
-        uploads.MapMethods("{uploadId}", ["HEAD"], HeadAsync);
-        uploads.MapPatch("{uploadId}", AppendAsync).DisableRequestTimeout();
-        uploads.MapDelete("{uploadId}", TerminateAsync);
+        app.MapMethods(Path, ["OPTIONS"], Options).AllowAnonymous().WithHttpOperation(FileOperations.TusOptions);
+        uploads.MapPost("", CreateAsync).WithHttpOperation(FileOperations.TusCreate);
+        uploads.MapMethods("{uploadId}", ["HEAD"], HeadAsync).WithHttpOperation(FileOperations.TusHead);
+        uploads.MapPatch("{uploadId}", AppendAsync).DisableRequestTimeout().WithHttpOperation(FileOperations.TusAppend);
+        uploads.MapDelete("{uploadId}", TerminateAsync).WithHttpOperation(FileOperations.TusTerminate);
     }
 
     private static void Options(HttpContext context, IOptions<DocumentsOptions> options)

@@ -3,6 +3,7 @@ using EfaPlatform.Documents.Documents;
 using EfaPlatform.Documents.Storage;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
+using EfaPlatform.ServiceDefaults.OpenApi;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,9 @@ public static class UploadEndpoints
 
     public static void MapUploadEndpoints(this WebApplication app)
     {
-        app.MapPost(UploadPath, UploadAsync).RequireAuthorization(DocumentReader.UploaderPolicy).WithMetadata(new RawRequestBody()).DisableRequestTimeout();
-        app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization();
+        app.MapPost(UploadPath, UploadAsync).RequireAuthorization(DocumentReader.UploaderPolicy).WithMetadata(new RawRequestBody()).DisableRequestTimeout()
+            .WithHttpOperation(FileOperations.Upload);
+        app.MapGet("/api/documents/v1/documents/{documentId}/content", DownloadAsync).RequireAuthorization().WithHttpOperation(FileOperations.Download);
     }
 
     private static async Task UploadAsync(HttpContext context, IBlobStore blobs, DocumentIntake intake, IOptions<DocumentsOptions> options)
