@@ -84,7 +84,18 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
         var owner = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
         var other = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
         var (_, mine, _) = await UploadAsync(owner, new ByteArrayContent(Pdf()), "a.pdf");
+        var (_, unscanned, _) = await UploadAsync(owner, new ByteArrayContent(Pdf()), "c.pdf");
         var (_, theirs, _) = await UploadAsync(other, new ByteArrayContent(Pdf()), "b.pdf");
+        await using (var database = new Npgsql.NpgsqlConnection(fixture.DatabaseConnectionString))
+        {
+            await database.OpenAsync();
+            await using var wait = new Npgsql.NpgsqlCommand("update documents set status = 'scan_failed', threat = 'timeout' where document_id = $1", database)
+            {
+                Parameters = { new Npgsql.NpgsqlParameter { Value = Guid.Parse(unscanned.GetProperty("documentId").GetString()!) } },
+            };
+            await wait.ExecuteNonQueryAsync(); // as if clamd could not scan it (the scan worker retries only pending_scan)
+        }
+
         using var channel = GrpcChannel.ForAddress(fixture.GrpcUrl);
         var reserve = new ReserveAttachmentsRequest
         {
@@ -92,6 +103,7 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
             Attachments =
             {
                 new AttachmentCheck { FieldPath = "mine", DocumentId = mine.GetProperty("documentId").GetString() },
+                new AttachmentCheck { FieldPath = "unscanned", DocumentId = unscanned.GetProperty("documentId").GetString() },
                 new AttachmentCheck { FieldPath = "theirs", DocumentId = theirs.GetProperty("documentId").GetString() },
                 new AttachmentCheck { FieldPath = "garbage", DocumentId = "../../etc/passwd" },
             },
@@ -100,8 +112,9 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
         var answer = await new DocumentsService.DocumentsServiceClient(channel).ReserveAttachmentsAsync(reserve,
             new Metadata { { "authorization", $"Bearer {owner}" } }, deadline: DateTime.UtcNow.AddSeconds(30));
 
-        Assert.Equal(["attachmentUnknown"], answer.Problems.Select(p => p.Code).Distinct());
-        Assert.Contains(answer.Problems, p => p.FieldPath is "theirs" or "garbage");
+        // Every problem at once, so the citizen can fix them all; the malformed id too.
+        Assert.Equal([("unscanned", "attachmentNotScanned"), ("theirs", "attachmentUnknown"), ("garbage", "attachmentUnknown")],
+            answer.Problems.Select(p => (p.FieldPath, p.Code)));
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/documents/v1/documents/{mine.GetProperty("documentId").GetString()}");
         delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner);
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(delete)).StatusCode); // nothing was held

@@ -81,17 +81,6 @@ public sealed class AttachmentStore(NpgsqlDataSource dataSource)
         await close.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Whether the document is attached to a submission or held for one (then its owner cannot delete it).</summary>
-    public async Task<bool> IsLockedAsync(Guid documentId, CancellationToken cancellationToken)
-    {
-        await using var select = dataSource.CreateCommand("""
-            select exists (select 1 from document_attachments where document_id = $1)
-                or exists (select 1 from document_reservations where document_id = $1 and reserved_until > now())
-            """);
-        select.Parameters.AddWithValue(documentId);
-        return (bool)(await select.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     private static AttachmentProblem? Problem(AttachmentCheck check, (string MediaType, long Size, string Status)? document, long platformMaxBytes)
     {
         var maxBytes = check.MaxBytes > 0 ? Math.Min(check.MaxBytes, platformMaxBytes) : platformMaxBytes;

@@ -84,28 +84,12 @@ public sealed class DocumentsService(
         }
 
         errors.ThrowIfAny();
-        var problems = new ReserveAttachmentsResponse();
-        var checks = new List<(AttachmentCheck, Guid)>();
-        foreach (var check in request.Attachments)
-        {
-            if (Guid.TryParse(check.DocumentId, out var documentId))
-            {
-                checks.Add((check, documentId));
-            }
-            else
-            {
-                problems.Problems.Add(new AttachmentProblem { FieldPath = check.FieldPath, Code = "attachmentUnknown", Reason = "names no document of yours" });
-            }
-        }
-
-        if (problems.Problems.Count > 0)
-        {
-            return problems;
-        }
-
-        problems.Problems.AddRange(await attachments.ReserveAsync(Owner(context), submissionId, tenantId, checks, options.Value.MaxFileBytes,
+        // A malformed id names no document (Guid.Empty is never one), so it is reported with every other problem.
+        var checks = request.Attachments.Select(check => (check, Guid.TryParse(check.DocumentId, out var id) ? id : Guid.Empty)).ToList();
+        var response = new ReserveAttachmentsResponse();
+        response.Problems.AddRange(await attachments.ReserveAsync(Owner(context), submissionId, tenantId, checks, options.Value.MaxFileBytes,
             clock.GetUtcNow() + options.Value.ReservationPeriod, context.CancellationToken));
-        return problems;
+        return response;
     }
 
     [Authorize(Policy = Owners)]
