@@ -21,6 +21,12 @@ public sealed class DocumentsOptions
     /// <summary>How long documents stay held for a submission that forms checked but has not announced as stored.</summary>
     public TimeSpan ReservationPeriod { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>An unfinished resumable upload expires this long after its last PATCH.</summary>
+    public TimeSpan ResumableUploadLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many unfinished resumable uploads one person or client may have at a time.</summary>
+    public int MaxUnfinishedUploads { get; set; } = 20;
+
     /// <summary>Uploads attached to nothing are deleted after this long.</summary>
     public TimeSpan UnattachedRetention { get; set; } = TimeSpan.FromHours(24);
 

@@ -7,10 +7,23 @@ public sealed record StoredDocument(
     Guid Id, string OwnerSubject, string FileName, string MediaType, long SizeBytes, string Sha256, string Status, DateTimeOffset CreatedAt,
     DateTimeOffset? ScannedAt = null, string? Threat = null);
 
-/// <summary>Document metadata in PostgreSQL; every read is by owner, so nobody reaches another person's document by id.</summary>
+/// <summary>
+/// Document metadata in PostgreSQL. Every read names who reads (an owner, or a <see cref="DocumentReader"/>), so
+/// nobody reaches another person's document by id; <see cref="FindAsync"/> is for callers that decided access already.
+/// </summary>
 public sealed class DocumentStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = "document_id, owner_subject, file_name, media_type, size_bytes, sha256, status, created_at, scanned_at, threat";
+
+    /// <summary>
+    /// The condition that nothing keeps the document <c>d</c>: attached to no submission, held for none after
+    /// <paramref name="now"/> (an SQL expression), sent in no message. Only then may it be deleted.
+    /// </summary>
+    public static string NothingKeeps(string now) => $"""
+        not exists (select 1 from document_attachments a where a.document_id = d.document_id)
+          and not exists (select 1 from message_documents md where md.document_id = d.document_id)
+          and not exists (select 1 from document_reservations r where r.document_id = d.document_id and r.reserved_until > {now})
+        """;
 
     public async Task AddAsync(StoredDocument document, CancellationToken cancellationToken)
     {
@@ -82,15 +95,13 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Deletes the owner's document and returns it, unless it is attached to a submission or held for one being stored;
-    /// null when nothing was deleted.
+    /// Deletes the owner's document and returns it, unless something keeps it (<see cref="NothingKeeps"/>); null when
+    /// nothing was deleted.
     /// </summary>
     public async Task<StoredDocument?> DeleteOwnUnattachedAsync(string ownerSubject, Guid id, CancellationToken cancellationToken)
     {
         await using var delete = dataSource.CreateCommand($"""
-            delete from documents d where document_id = $1 and owner_subject = $2
-              and not exists (select 1 from document_attachments a where a.document_id = d.document_id)
-              and not exists (select 1 from document_reservations r where r.document_id = d.document_id and r.reserved_until > now())
+            delete from documents d where document_id = $1 and owner_subject = $2 and {NothingKeeps("now()")}
             returning {Columns}
             """);
         delete.Parameters.AddWithValue(id);

@@ -94,7 +94,8 @@ public sealed class DocumentsService(
 
     [Authorize(Policy = Owners)]
     public override Task<EraseMyDocumentsResponse> EraseMyDocuments(EraseMyDocumentsRequest request, ServerCallContext context) =>
-        Retention.RetentionService.EraseAsync(retention, Owner(context), (int)Math.Ceiling(options.Value.AttachedRetention.TotalDays), clock.GetUtcNow(),
+        Retention.RetentionService.EraseAsync(retention, Owner(context), (int)Math.Ceiling(options.Value.AttachedRetention.TotalDays),
+            options.Value.ReservationPeriod, clock.GetUtcNow(),
             context.CancellationToken);
 
     private static string Owner(ServerCallContext context) =>

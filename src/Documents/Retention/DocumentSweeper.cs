@@ -37,13 +37,7 @@ public sealed partial class DocumentSweeper(RetentionStore store, ResumableUploa
             }
         }
 
-        var temporary = 0;
-        foreach (var file in blobs.StaleTemporaryFiles(settings.SweepGrace).ToList())
-        {
-            File.Delete(file);
-            temporary++;
-        }
-
+        var temporary = blobs.DeleteStaleTemporaryFiles(settings.SweepGrace);
         var result = new SweepResult(attachmentsEnded, unattached, reservations, expiredUploads, removed, temporary);
         LogSwept(logger, result.AttachmentsEnded, result.UnattachedDeleted, result.ReservationsEnded, result.UploadsExpired, result.ContentsRemoved, result.TemporaryFilesRemoved);
         return result;

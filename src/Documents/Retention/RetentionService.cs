@@ -40,13 +40,14 @@ public sealed class RetentionService(RetentionStore store, IOptions<DocumentsOpt
     }
 
     /// <summary>Deletes what nothing keeps and explains the rest, one reason per kept document.</summary>
-    public static async Task<EraseMyDocumentsResponse> EraseAsync(RetentionStore store, string owner, int defaultDays, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<EraseMyDocumentsResponse> EraseAsync(
+        RetentionStore store, string owner, int defaultDays, TimeSpan holdPeriod, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var response = new EraseMyDocumentsResponse { DeletedCount = await store.EraseAsync(owner, now, cancellationToken), MailboxNote = MailboxNote };
         foreach (var document in (await store.KeptAsync(owner, cancellationToken)).GroupBy(k => k.DocumentId))
         {
             var reasons = document.Select(k => k.SubmissionId is not { } submission
-                ? "held for a submission that is being stored; ask again in 24 hours"
+                ? $"held for a submission that is being stored; ask again in {holdPeriod.TotalHours.ToString("0", CultureInfo.InvariantCulture)} hours"
                 : k.ClosedAt is { } closed
                     ? $"attached to submission {submission}, closed on {closed:yyyy-MM-dd}; kept until {closed.AddDays(k.RetentionDays ?? defaultDays).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (the municipality's retention period)"
                     : $"attached to submission {submission}, which is still being processed; kept until {(k.RetentionDays ?? defaultDays).ToString(CultureInfo.InvariantCulture)} days after it is decided");

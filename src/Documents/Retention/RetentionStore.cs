@@ -1,19 +1,18 @@
+using EfaPlatform.Documents.Documents;
 using Npgsql;
 
 namespace EfaPlatform.Documents.Retention;
 
-/// <summary>The sweeper's queries: what has expired, and whether any document still refers to a content.</summary>
+/// <summary>
+/// Retention in PostgreSQL: what has expired (for the sweeper), whether a document still refers to a content, each
+/// tenant's retention period, and a citizen's erasure.
+/// </summary>
 public sealed class RetentionStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Deletes uploads created before <paramref name="createdBefore"/> that are attached to nothing, held for nothing and sent in no message.</summary>
     public async Task<int> DeleteUnattachedAsync(DateTimeOffset createdBefore, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var delete = dataSource.CreateCommand("""
-            delete from documents d where created_at < $1
-              and not exists (select 1 from document_attachments a where a.document_id = d.document_id)
-              and not exists (select 1 from message_documents md where md.document_id = d.document_id)
-              and not exists (select 1 from document_reservations r where r.document_id = d.document_id and r.reserved_until > $2)
-            """);
+        await using var delete = dataSource.CreateCommand($"delete from documents d where created_at < $1 and {DocumentStore.NothingKeeps("$2")}");
         delete.Parameters.AddWithValue(createdBefore);
         delete.Parameters.AddWithValue(now);
         return await delete.ExecuteNonQueryAsync(cancellationToken);
@@ -82,12 +81,7 @@ public sealed class RetentionStore(NpgsqlDataSource dataSource)
     /// <summary>Deletes the owner's documents that nothing keeps: not attached, not held for a submission, in no message.</summary>
     public async Task<int> EraseAsync(string ownerSubject, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var delete = dataSource.CreateCommand("""
-            delete from documents d where owner_subject = $1
-              and not exists (select 1 from document_attachments a where a.document_id = d.document_id)
-              and not exists (select 1 from message_documents md where md.document_id = d.document_id)
-              and not exists (select 1 from document_reservations r where r.document_id = d.document_id and r.reserved_until > $2)
-            """);
+        await using var delete = dataSource.CreateCommand($"delete from documents d where owner_subject = $1 and {DocumentStore.NothingKeeps("$2")}");
         delete.Parameters.AddWithValue(ownerSubject);
         delete.Parameters.AddWithValue(now);
         return await delete.ExecuteNonQueryAsync(cancellationToken);

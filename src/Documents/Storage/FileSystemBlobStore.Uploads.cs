@@ -29,7 +29,7 @@ public sealed partial class FileSystemBlobStore
                 read = await content.ReadAsync(buffer, cancellationToken);
             }
             catch (Exception exception) when (exception is IOException or OperationCanceledException or InvalidDataException
-                                                  || exception.GetType().Name == "BadHttpRequestException")
+                                                  or Microsoft.AspNetCore.Http.BadHttpRequestException)
             {
                 break; // the client broke off: what arrived counts
             }

@@ -7,10 +7,10 @@ namespace EfaPlatform.Documents.Storage;
 /// Content in the file system, addressed by its SHA-256 (<c>ab/cd/abcd…</c>). A file is streamed into a temporary file
 /// in the same folder tree (never held whole in memory), flushed to disk, then renamed into place in one step, so that
 /// a crash leaves either the whole content under its name or a temporary file, never a part under a content name.
-/// Temporary files of crashed uploads are found by <see cref="StaleTemporaryFiles"/>; infected content is moved
+/// Temporary files of crashed uploads are deleted by <see cref="DeleteStaleTemporaryFiles"/>; infected content is moved
 /// to <c>quarantine/</c>, where nothing is ever served from.
 /// </summary>
-public sealed partial class FileSystemBlobStore(IOptions<DocumentsOptions> options) : IBlobStore
+public sealed partial class FileSystemBlobStore(IOptions<DocumentsOptions> options, TimeProvider clock) : IBlobStore
 {
     public const int HeadLength = 64;
     private const int BufferSize = 81920;
@@ -81,13 +81,15 @@ public sealed partial class FileSystemBlobStore(IOptions<DocumentsOptions> optio
         }
     }
 
-    private static void MoveInto(StagedBlob staged, string target)
+    private DateTime UtcNow => clock.GetUtcNow().UtcDateTime;
+
+    private void MoveInto(StagedBlob staged, string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         if (File.Exists(target))
         {
             // The same content again: kept once, and marked as just committed so that the sweeper leaves it alone.
-            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+            File.SetLastWriteTimeUtc(target, UtcNow);
             File.Delete(staged.TemporaryPath);
             return;
         }
@@ -164,7 +166,7 @@ public sealed partial class FileSystemBlobStore(IOptions<DocumentsOptions> optio
                 continue;
             }
 
-            if (File.GetLastWriteTimeUtc(aside) > DateTime.UtcNow - grace || await isReferenced(cancellationToken))
+            if (File.GetLastWriteTimeUtc(aside) > UtcNow - grace || await isReferenced(cancellationToken))
             {
                 // Committed again meanwhile (or a document appeared): back in place, unless a new commit put it there already.
                 if (!File.Exists(path))
@@ -185,10 +187,14 @@ public sealed partial class FileSystemBlobStore(IOptions<DocumentsOptions> optio
         return removed;
     }
 
-    public IEnumerable<string> StaleTemporaryFiles(TimeSpan age) =>
-        Directory.Exists(TemporaryFolder)
-            ? Directory.EnumerateFiles(TemporaryFolder, "*.part").Where(f => File.GetLastWriteTimeUtc(f) < DateTime.UtcNow - age)
+    public int DeleteStaleTemporaryFiles(TimeSpan age)
+    {
+        var stale = Directory.Exists(TemporaryFolder)
+            ? Directory.EnumerateFiles(TemporaryFolder, "*.part").Where(f => File.GetLastWriteTimeUtc(f) < UtcNow - age).ToList()
             : [];
+        stale.ForEach(File.Delete);
+        return stale.Count;
+    }
 
     public void RecoverInterruptedRemovals()
     {

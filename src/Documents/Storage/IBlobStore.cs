@@ -65,6 +65,7 @@ public interface IBlobStore
     /// <summary>Puts back what a crash left moved aside by <see cref="RemoveUnreferencedAsync"/>; the next sweep decides again.</summary>
     void RecoverInterruptedRemovals();
 
-    /// <summary>Temporary files older than <paramref name="age"/>: what uploads that died mid-way left behind.</summary>
-    IEnumerable<string> StaleTemporaryFiles(TimeSpan age);
+    /// <summary>Deletes temporary files older than <paramref name="age"/>: what uploads that died mid-way left behind.</summary>
+    /// <returns>How many were deleted.</returns>
+    int DeleteStaleTemporaryFiles(TimeSpan age);
 }

@@ -14,15 +14,14 @@ namespace EfaPlatform.Documents.Uploads;
 /// Resumable uploads after tus 1.0 (core, creation, expiration, termination): POST with Upload-Length creates one,
 /// HEAD tells the offset received, PATCH with Upload-Offset appends (409 when the offset is not the server's), and the
 /// PATCH that reaches the length completes it into a document (the header Efa-Document-Location names it). A request
-/// that breaks off keeps what arrived; an unfinished upload expires 24 hours after its last PATCH.
+/// that breaks off keeps what arrived; an unfinished upload expires <see cref="DocumentsOptions.ResumableUploadLifetime"/>
+/// after its last PATCH.
 /// </summary>
 public static class ResumableUploadEndpoints
 {
     public const string Path = "/api/documents/v1/resumable-uploads";
     public const string TusVersion = "1.0.0";
     private const string OffsetContentType = "application/offset+octet-stream";
-    private const int MaxUnfinishedPerOwner = 20;
-    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     public static void MapResumableUploadEndpoints(this WebApplication app)
     {
@@ -75,10 +74,11 @@ public static class ResumableUploadEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var upload = new ResumableUpload(Guid.CreateVersion7(), context.User.SubjectId()!, FileNames.Clean(fileName), length, 0, now, now + Lifetime, null);
-        if (!await uploads.CreateAsync(upload, MaxUnfinishedPerOwner, context.RequestAborted))
+        var upload = new ResumableUpload(Guid.CreateVersion7(), context.User.SubjectId()!, FileNames.Clean(fileName), length, 0, now, now + options.Value.ResumableUploadLifetime, null);
+        var maxUnfinished = options.Value.MaxUnfinishedUploads;
+        if (!await uploads.CreateAsync(upload, maxUnfinished, context.RequestAborted))
         {
-            await ProblemAsync(context, StatusCodes.Status409Conflict, $"You have {MaxUnfinishedPerOwner} unfinished uploads; finish or delete one first.");
+            await ProblemAsync(context, StatusCodes.Status409Conflict, $"You have {maxUnfinished} unfinished uploads; finish or delete one first.");
             return;
         }
 
@@ -97,8 +97,8 @@ public static class ResumableUploadEndpoints
         }
     }
 
-    private static async Task AppendAsync(
-        string uploadId, HttpContext context, ResumableUploadStore uploads, IBlobStore blobs, DocumentIntake intake, TimeProvider clock)
+    private static async Task AppendAsync(string uploadId, HttpContext context, ResumableUploadStore uploads, IBlobStore blobs, DocumentIntake intake,
+        IOptions<DocumentsOptions> options, TimeProvider clock)
     {
         if (!await TusHeaderAsync(context) || await FindAsync(uploadId, context, uploads, clock) is not { } found)
         {
@@ -133,7 +133,7 @@ public static class ResumableUploadEndpoints
         {
             // Read again under the lock: the offset may have moved while this request waited.
             var upload = (await uploads.FindOwnAsync(found.OwnerSubject, found.Id, CancellationToken.None))!;
-            await ContinueAsync(context, upload, offset, uploads, blobs, intake, clock);
+            await ContinueAsync(context, upload, offset, uploads, blobs, intake, clock, options.Value.ResumableUploadLifetime);
         }
         finally
         {
@@ -142,7 +142,8 @@ public static class ResumableUploadEndpoints
     }
 
     private static async Task ContinueAsync(
-        HttpContext context, ResumableUpload upload, long offset, ResumableUploadStore uploads, IBlobStore blobs, DocumentIntake intake, TimeProvider clock)
+        HttpContext context, ResumableUpload upload, long offset, ResumableUploadStore uploads, IBlobStore blobs, DocumentIntake intake, TimeProvider clock,
+        TimeSpan lifetime)
     {
         if (offset != upload.Offset || upload.DocumentId is not null)
         {
@@ -165,7 +166,7 @@ public static class ResumableUploadEndpoints
         }
 
         var now = clock.GetUtcNow();
-        upload = upload with { Offset = offset + appended, ExpiresAt = now + Lifetime };
+        upload = upload with { Offset = offset + appended, ExpiresAt = now + lifetime };
         await uploads.SetOffsetAsync(upload.Id, upload.Offset, upload.ExpiresAt);
         if (upload.Offset == upload.Length && !context.RequestAborted.IsCancellationRequested)
         {
