@@ -22,9 +22,11 @@ public sealed class DocumentsOptions
     public TimeSpan ReservationPeriod { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>An unfinished resumable upload expires this long after its last PATCH.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan ResumableUploadLifetime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How many unfinished resumable uploads one person or client may have at a time.</summary>
+    [Range(1, 10_000)]
     public int MaxUnfinishedUploads { get; set; } = 20;
 
     /// <summary>Uploads attached to nothing are deleted after this long.</summary>

@@ -106,6 +106,7 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
                 new AttachmentCheck { FieldPath = "unscanned", DocumentId = unscanned.GetProperty("documentId").GetString() },
                 new AttachmentCheck { FieldPath = "theirs", DocumentId = theirs.GetProperty("documentId").GetString() },
                 new AttachmentCheck { FieldPath = "garbage", DocumentId = "../../etc/passwd" },
+                new AttachmentCheck { FieldPath = "again", DocumentId = mine.GetProperty("documentId").GetString() },
             },
         };
 
@@ -113,7 +114,7 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
             new Metadata { { "authorization", $"Bearer {owner}" } }, deadline: DateTime.UtcNow.AddSeconds(30));
 
         // Every problem at once, so the citizen can fix them all; the malformed id too.
-        Assert.Equal([("unscanned", "attachmentNotScanned"), ("theirs", "attachmentUnknown"), ("garbage", "attachmentUnknown")],
+        Assert.Equal([("unscanned", "attachmentNotScanned"), ("theirs", "attachmentUnknown"), ("garbage", "attachmentUnknown"), ("again", "attachmentRepeated")],
             answer.Problems.Select(p => (p.FieldPath, p.Code)));
         using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/documents/v1/documents/{mine.GetProperty("documentId").GetString()}");
         delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", owner);

@@ -47,6 +47,23 @@ public sealed class UploadTests(DocumentsServiceFixture fixture) : DocumentsApi(
         Assert.Equal(id, (await described.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("documentId").GetString());
     }
 
+    [Theory]
+    [InlineData("rechnung\u202Efdp.pdf", "rechnungfdp.pdf")]
+    [InlineData("CON.pdf", "document.pdf")]
+    public async Task A_file_name_loses_what_could_mislead_or_break_and_keeps_whole_characters(string given, string kept)
+    {
+        var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
+        var (status, document, _) = await UploadAsync(token, new ByteArrayContent(Pdf()), given);
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(kept, document.GetProperty("fileName").GetString());
+
+        // 200 UTF-16 units cut in the middle of an emoji would be half a character, which PostgreSQL refuses.
+        var (long_, longDocument, _) = await UploadAsync(token, new ByteArrayContent(Pdf()), "a" + string.Concat(Enumerable.Repeat("📄", 150)) + ".pdf");
+        Assert.Equal(HttpStatusCode.Created, long_);
+        var name = longDocument.GetProperty("fileName").GetString()!;
+        Assert.True(name.Length <= 200 && name.EndsWith("📄.pdf", StringComparison.Ordinal), name);
+    }
+
     [Fact]
     public async Task A_browser_form_upload_stores_its_file_part_under_the_parts_clean_name()
     {
@@ -101,6 +118,7 @@ public sealed class UploadTests(DocumentsServiceFixture fixture) : DocumentsApi(
     [InlineData("no-file", "no file part")]
     [InlineData("truncated", "closing boundary")]
     [InlineData("no-boundary", "boundary")]
+    [InlineData("second-file-after-many-fields", "at most 8 fields")]
     public async Task A_form_upload_that_is_malformed_or_carries_two_files_is_refused_and_nothing_is_stored(string kind, string reason)
     {
         var token = fixture.CitizenToken($"citizen-{Guid.NewGuid():N}");
@@ -110,6 +128,8 @@ public sealed class UploadTests(DocumentsServiceFixture fixture) : DocumentsApi(
         {
             "two-files" => file + file + $"--{boundary}--\r\n",
             "no-file" => $"--{boundary}\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nnur Text\r\n--{boundary}--\r\n",
+            "second-file-after-many-fields" => file + string.Concat(Enumerable.Repeat($"--{boundary}\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\nx\r\n", 9))
+                                               + file + $"--{boundary}--\r\n",
             _ => file[..^10],
         };
         var content = new StringContent(body);

@@ -32,8 +32,11 @@ public sealed class AttachmentStore(NpgsqlDataSource dataSource)
             }
         }
 
+        var named = new HashSet<Guid>();
         var problems = checks
-            .Select(c => Problem(c.Check, found.TryGetValue(c.DocumentId, out var document) ? document : null, platformMaxBytes))
+            .Select(c => named.Add(c.DocumentId) || c.DocumentId == Guid.Empty
+                ? Problem(c.Check, found.TryGetValue(c.DocumentId, out var document) ? document : null, platformMaxBytes)
+                : new AttachmentProblem { FieldPath = c.Check.FieldPath, Code = "attachmentRepeated", Reason = "names a document another answer already names" })
             .OfType<AttachmentProblem>().ToList();
         if (problems.Count > 0 || checks.Count == 0)
         {

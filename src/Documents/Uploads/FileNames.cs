@@ -3,7 +3,7 @@ using System.Text;
 namespace EfaPlatform.Documents.Uploads;
 
 /// <summary>
-/// A file name as a person gave it, made harmless to keep and show: only its last path segment, no control or
+/// A file name as a person gave it, made harmless to keep and show: only its last path segment, no control, format or
 /// directory characters, no Windows device names, no leading dots, at most 200 characters. It is metadata only; content
 /// is stored under its hash.
 /// </summary>
@@ -25,7 +25,8 @@ public static class FileNames
         var cleaned = new StringBuilder(name.Length);
         foreach (var rune in name.EnumerateRunes())
         {
-            if (!Rune.IsControl(rune) && rune.Value is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
+            // Format characters too: a right-to-left override would show "rechnung\u202Efdp.exe" as "…exe.pdf".
+            if (!Rune.IsControl(rune) && Rune.GetUnicodeCategory(rune) != System.Globalization.UnicodeCategory.Format && rune.Value is not ('<' or '>' or ':' or '"' or '|' or '?' or '*'))
             {
                 cleaned.Append(rune.ToString());
             }
@@ -34,11 +35,15 @@ public static class FileNames
         var result = cleaned.ToString().Trim().TrimStart('.').TrimEnd('.', ' ');
         if (result.Length > MaxLength)
         {
-            var extension = Path.GetExtension(result);
-            result = result[..(MaxLength - Math.Min(extension.Length, 20))] + extension[..Math.Min(extension.Length, 20)];
+            var extension = WholeCharacters(Path.GetExtension(result), 20);
+            result = WholeCharacters(result, MaxLength - extension.Length) + extension;
         }
 
         var stem = Path.GetFileNameWithoutExtension(result);
         return result.Length == 0 || ReservedNames.Contains(stem) ? "document" + Path.GetExtension(result) : result;
     }
+
+    /// <summary>At most <paramref name="length"/> UTF-16 units, never half a surrogate pair (which PostgreSQL would refuse).</summary>
+    private static string WholeCharacters(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 }

@@ -7,10 +7,14 @@ namespace EfaPlatform.Documents.Uploads;
 /// <param name="FileName">The name the part's Content-Disposition gives (filename* before filename), not yet cleaned.</param>
 public sealed record MultipartFile(Stream Content, string? FileName, MultipartReader Reader);
 
+/// <summary>The client's form data could not be used; the message says why and is safe to show (it quotes nothing sent).</summary>
+public sealed class FormDataException(string message) : Exception(message);
+
 /// <summary>
-/// Browsers' form uploads: the first part with a file name is the file; text fields before it (at most
+/// Browsers' form uploads: the first part with a file name is the file; text fields around it (at most
 /// <see cref="MaxFieldParts"/> of at most <see cref="MaxFieldBytes"/>) are skipped, and a second file is refused, so a
-/// careless client never has one file stored while thinking it sent several.
+/// careless client never has one file stored while thinking it sent several. Every fault of the form's reading is a
+/// <see cref="FormDataException"/>; faults of the disk the file is written to are not.
 /// </summary>
 public static class MultipartUpload
 {
@@ -22,54 +26,58 @@ public static class MultipartUpload
     /// <summary>What a form may carry besides its file: its fields, every part's headers and the boundaries.</summary>
     public const long MaxOverheadBytes = (MaxFieldParts + 2) * (MaxFieldBytes + MaxHeadersBytes);
 
-    /// <summary>What the client is told about a form that could not be read.</summary>
-    public static string Describe(Exception exception) => exception is InvalidDataException
-        ? exception.Message
-        : "The form data ended before its closing boundary.";
-
     public static bool IsMultipart(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
         && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reads up to the file part; a malformed or file-less form is a problem for the client (field <c>file</c>).</summary>
-    /// <exception cref="InvalidDataException">The form is malformed, has too many or too long fields, or no file.</exception>
+    /// <summary>Reads up to the file part.</summary>
+    /// <exception cref="FormDataException">The form is malformed, has too many or too long fields, or no file.</exception>
     public static async Task<MultipartFile> OpenFileAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var boundary = MediaTypeHeaderValue.Parse(request.ContentType).Boundary;
-        var boundaryText = HeaderUtilities.RemoveQuotes(boundary).Value;
-        if (string.IsNullOrEmpty(boundaryText) || boundaryText.Length > MaxBoundaryLength)
+        var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > MaxBoundaryLength)
         {
-            throw new InvalidDataException($"The form data needs a boundary of 1 to {MaxBoundaryLength} characters.");
+            throw new FormDataException($"The form data needs a boundary of 1 to {MaxBoundaryLength} characters.");
         }
 
-        var reader = new MultipartReader(boundaryText, request.Body) { HeadersCountLimit = 8, HeadersLengthLimit = MaxHeadersBytes };
-        for (var part = 0; part <= MaxFieldParts; part++)
+        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 8, HeadersLengthLimit = MaxHeadersBytes };
+        for (var fields = 0; ; fields++)
         {
-            var section = await reader.ReadNextSectionAsync(cancellationToken)
-                ?? throw new InvalidDataException("The form data has no file part (a part whose Content-Disposition names a filename).");
+            var section = await NextSectionAsync(reader, cancellationToken)
+                ?? throw new FormDataException("The form data has no file part (a part whose Content-Disposition names a filename).");
             if (FileNameOf(section) is { } fileName)
             {
-                return new MultipartFile(section.Body, fileName, reader);
+                return new MultipartFile(new FormPartStream(section.Body), fileName, reader);
             }
 
-            await SkipFieldAsync(section, cancellationToken);
+            await SkipFieldAsync(section, fields, cancellationToken);
         }
-
-        throw new InvalidDataException($"The form data has more than {MaxFieldParts} fields before its file.");
     }
 
-    /// <summary>Refuses a form with a second file after the one read; other fields after it are ignored.</summary>
-    /// <exception cref="InvalidDataException">Another part names a file.</exception>
+    /// <summary>Reads the rest of the form after its file.</summary>
+    /// <exception cref="FormDataException">Another part names a file, or the rest is malformed or too long.</exception>
     public static async Task EnsureNoOtherFileAsync(MultipartFile file, CancellationToken cancellationToken)
     {
-        for (var part = 0; part <= MaxFieldParts && await file.Reader.ReadNextSectionAsync(cancellationToken) is { } section; part++)
+        for (var fields = 0; await NextSectionAsync(file.Reader, cancellationToken) is { } section; fields++)
         {
             if (FileNameOf(section) is not null)
             {
-                throw new InvalidDataException("Send one file per upload: the form data has a second file part.");
+                throw new FormDataException("Send one file per upload: the form data has a second file part.");
             }
 
-            await SkipFieldAsync(section, cancellationToken);
+            await SkipFieldAsync(section, fields, cancellationToken);
+        }
+    }
+
+    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
+        {
+            throw Malformed(exception);
         }
     }
 
@@ -80,22 +88,62 @@ public static class MultipartUpload
             return null;
         }
 
-        var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-        return name ?? string.Empty;
+        return HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
     }
 
-    private static async Task SkipFieldAsync(MultipartSection section, CancellationToken cancellationToken)
+    private static async Task SkipFieldAsync(MultipartSection section, int fieldsBefore, CancellationToken cancellationToken)
     {
+        if (fieldsBefore >= MaxFieldParts)
+        {
+            throw new FormDataException($"The form data may have at most {MaxFieldParts} fields besides its file.");
+        }
+
         var buffer = new byte[8192];
         long length = 0;
         int read;
-        while ((read = await section.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        await using var body = new FormPartStream(section.Body);
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
         {
             length += read;
             if (length > MaxFieldBytes)
             {
-                throw new InvalidDataException($"A form field before the file may have at most {MaxFieldBytes} bytes.");
+                throw new FormDataException($"A form field may have at most {MaxFieldBytes} bytes.");
             }
         }
+    }
+
+    private static FormDataException Malformed(Exception exception) => new(exception is InvalidDataException
+        ? "The form data is malformed: a part's headers could not be read or are too long."
+        : "The form data ended before its closing boundary.");
+
+    /// <summary>A part's body whose reading faults (the form's, not the disk's) are <see cref="FormDataException"/>s.</summary>
+    private sealed class FormPartStream(Stream part) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await part.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Exception exception) when (exception is IOException or InvalidDataException)
+            {
+                throw Malformed(exception);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

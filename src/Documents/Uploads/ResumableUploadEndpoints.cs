@@ -48,7 +48,7 @@ public static class ResumableUploadEndpoints
             return;
         }
 
-        if (DocumentReader.UploaderOf(context.User) is null)
+        if (DocumentReader.UploaderOf(context.User) is not { } documentOwner)
         {
             await ProblemAsync(context, StatusCodes.Status403Forbidden, UploadEndpoints.NotAnUploader);
             return;
@@ -74,7 +74,7 @@ public static class ResumableUploadEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var upload = new ResumableUpload(Guid.CreateVersion7(), context.User.SubjectId()!, FileNames.Clean(fileName), length, 0, now, now + options.Value.ResumableUploadLifetime, null);
+        var upload = new ResumableUpload(Guid.CreateVersion7(), context.User.SubjectId()!, FileNames.Clean(fileName), length, 0, now, now + options.Value.ResumableUploadLifetime, null, documentOwner);
         var maxUnfinished = options.Value.MaxUnfinishedUploads;
         if (!await uploads.CreateAsync(upload, maxUnfinished, context.RequestAborted))
         {
@@ -171,8 +171,7 @@ public static class ResumableUploadEndpoints
         if (upload.Offset == upload.Length && !context.RequestAborted.IsCancellationRequested)
         {
             var staged = await blobs.StageUploadAsync(upload.Id, upload.Length, CancellationToken.None);
-            // The upload is the person's or client's (only they resume it); the document is whose DocumentReader says.
-            var result = await intake.AcceptAsync(staged, DocumentReader.UploaderOf(context.User)!, upload.FileName, CancellationToken.None);
+            var result = await intake.AcceptAsync(staged, upload.DocumentOwner, upload.FileName, CancellationToken.None);
             if (result.Refusal is { } refusal)
             {
                 await uploads.DeleteAsync(upload.Id);

@@ -2,21 +2,25 @@ using Npgsql;
 
 namespace EfaPlatform.Documents.Uploads;
 
-/// <summary>A resumable upload as recorded; <see cref="DocumentId"/> is set once it is complete.</summary>
+/// <summary>
+/// A resumable upload as recorded: <see cref="OwnerSubject"/> (the person or client) alone resumes it, and it becomes a
+/// document of <see cref="DocumentOwner"/>; <see cref="DocumentId"/> is set once it is complete.
+/// </summary>
 public sealed record ResumableUpload(
-    Guid Id, string OwnerSubject, string FileName, long Length, long Offset, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, Guid? DocumentId);
+    Guid Id, string OwnerSubject, string FileName, long Length, long Offset, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, Guid? DocumentId,
+    string DocumentOwner);
 
 /// <summary>Resumable uploads in PostgreSQL; every read is by owner.</summary>
 public sealed class ResumableUploadStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "upload_id, owner_subject, file_name, upload_length, upload_offset, created_at, expires_at, document_id";
+    private const string Columns = "upload_id, owner_subject, file_name, upload_length, upload_offset, created_at, expires_at, document_id, document_owner";
 
     /// <returns>False when the owner already has <paramref name="maxUnfinished"/> unfinished uploads.</returns>
     public async Task<bool> CreateAsync(ResumableUpload upload, int maxUnfinished, CancellationToken cancellationToken)
     {
         await using var insert = dataSource.CreateCommand($"""
             insert into resumable_uploads ({Columns})
-            select $1, $2, $3, $4, 0, $5, $6, null
+            select $1, $2, $3, $4, 0, $5, $6, null, $8
             where (select count(*) from resumable_uploads where owner_subject = $2 and document_id is null and expires_at > $5) < $7
             """);
         insert.Parameters.AddWithValue(upload.Id);
@@ -26,6 +30,7 @@ public sealed class ResumableUploadStore(NpgsqlDataSource dataSource)
         insert.Parameters.AddWithValue(upload.CreatedAt);
         insert.Parameters.AddWithValue(upload.ExpiresAt);
         insert.Parameters.AddWithValue(maxUnfinished);
+        insert.Parameters.AddWithValue(upload.DocumentOwner);
         return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -37,7 +42,8 @@ public sealed class ResumableUploadStore(NpgsqlDataSource dataSource)
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new ResumableUpload(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetGuid(7))
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6), reader.IsDBNull(7) ? null : reader.GetGuid(7),
+                reader.GetString(8))
             : null;
     }
 

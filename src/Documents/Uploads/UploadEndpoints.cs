@@ -52,7 +52,7 @@ public static class UploadEndpoints
         }
 
         StagedBlob staged;
-        string? fileName = context.Request.Query["fileName"];
+        var fileName = context.Request.Query["fileName"] is [{ Length: > 0 } given] ? given : null;
         try
         {
             var form = isForm ? await MultipartUpload.OpenFileAsync(context.Request, context.RequestAborted) : null;
@@ -68,9 +68,9 @@ public static class UploadEndpoints
             await TooLargeAsync(context, limit);
             return;
         }
-        catch (Exception exception) when (isForm && exception is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        catch (FormDataException exception)
         {
-            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, MultipartUpload.Describe(exception), "file");
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status400BadRequest, exception.Message, "file");
             return;
         }
 
