@@ -95,7 +95,7 @@ public abstract class DocumentsApi(string baseUrl) : IDisposable
     }
 
     /// <summary>A PDF-looking stream of <c>size</c> bytes made on the fly and hashed as it is read: the test holds none of it.</summary>
-    protected sealed class GeneratedPdfStream(long size, HashAlgorithm hash) : Stream
+    protected sealed class GeneratedPdfStream(long size, HashAlgorithm hash) : ReadOnlyStream
     {
         private long _position;
         private bool _finished;
@@ -125,14 +125,6 @@ public abstract class DocumentsApi(string baseUrl) : IDisposable
             return n;
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => size;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -205,7 +205,7 @@ public sealed class ResumableUploadTests(DocumentsServiceFixture fixture, ITestO
     }
 
     /// <summary>Sends <c>breakAfter</c> bytes, then breaks the request off as a dropped connection would.</summary>
-    private sealed class BreakingStream(ReadOnlyMemory<byte> content, int breakAfter, CancellationTokenSource breaking) : Stream
+    private sealed class BreakingStream(ReadOnlyMemory<byte> content, int breakAfter, CancellationTokenSource breaking) : ReadOnlyStream
     {
         private int _position;
 
@@ -225,14 +225,5 @@ public sealed class ResumableUploadTests(DocumentsServiceFixture fixture, ITestO
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

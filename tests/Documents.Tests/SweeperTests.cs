@@ -79,7 +79,7 @@ public sealed class SweeperTests(DocumentsServiceFixture fixture, ITestOutputHel
     }
 
     /// <summary>A PDF-looking body that stops after <c>stallAfter</c> bytes until released, then fails: a client whose connection breaks.</summary>
-    private sealed class StallingPdfStream(long stallAfter) : Stream
+    private sealed class StallingPdfStream(long stallAfter) : ReadOnlyStream
     {
         private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -110,14 +110,5 @@ public sealed class SweeperTests(DocumentsServiceFixture fixture, ITestOutputHel
         }
 
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
