@@ -89,11 +89,11 @@ public sealed class AccessTests(DocumentsServiceFixture fixture) : DocumentsApi(
         await using (var database = new Npgsql.NpgsqlConnection(fixture.DatabaseConnectionString))
         {
             await database.OpenAsync();
-            await using var wait = new Npgsql.NpgsqlCommand("update documents set status = 'scan_failed', threat = 'timeout' where document_id = $1", database)
+            await using var markUnscannable = new Npgsql.NpgsqlCommand("update documents set status = 'scan_failed', threat = 'timeout' where document_id = $1", database)
             {
                 Parameters = { new Npgsql.NpgsqlParameter { Value = Guid.Parse(unscanned.GetProperty("documentId").GetString()!) } },
             };
-            await wait.ExecuteNonQueryAsync(); // as if clamd could not scan it (the scan worker retries only pending_scan)
+            await markUnscannable.ExecuteNonQueryAsync(); // as if clamd could not scan it (the scan worker retries only pending_scan)
         }
 
         using var channel = GrpcChannel.ForAddress(fixture.GrpcUrl);

@@ -38,7 +38,7 @@ public sealed class ManifestReaderTests
         Assert.NotNull(definition);
         Assert.Equal(("bewohnerparkausweis", 1, TrustLevel.Substantial), (definition.Id, definition.Version, definition.MinimumTrustLevel));
         Assert.Equal(new FeeRule(FeeKind.PerQuantity, 3060, "EUR", "years"), definition.Fee);
-        Assert.Equal(AttachmentRequirement.DefaultMaxFiles, Assert.Single(definition.Attachments).MaxFiles);
+        Assert.Equal(20, Assert.Single(definition.Attachments).MaxFiles); // the default README promises
         Assert.Equal("Licence plate", definition.Form.Elements[0].Label.In("en"));
         Assert.Equal("Kennzeichen", definition.Form.Elements[0].Label.In("fr"));
 
@@ -84,6 +84,15 @@ public sealed class ManifestReaderTests
         Assert.Equal(expected.Order(), locations.Order());
         Assert.Contains(problems, p => p.Location.EndsWith(".type", StringComparison.Ordinal) && p.Message.Contains("'txt' is not one of", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Location.EndsWith("requird", StringComparison.Ordinal) && p.Message.Contains("required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_attachments_maxFiles_is_read_from_the_manifest()
+    {
+        var (definition, problems) = ManifestReader.Read("parken.json", Valid.Replace("\"maxBytes\": 5242880,", "\"maxBytes\": 5242880, \"maxFiles\": 3,", StringComparison.Ordinal));
+
+        Assert.Empty(problems);
+        Assert.Equal(3, Assert.Single(definition!.Attachments).MaxFiles);
     }
 
     [Fact]

@@ -22,6 +22,11 @@ public sealed record DocumentReader(string? OwnerSubject, Guid? Tenant, bool Any
     public const string UploaderPolicy = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation + ","
                                          + EfaClaims.Caseworker + "," + EfaClaims.TenantAdmin + "," + EfaClaims.MachineClient;
 
+    public const string NotAnUploader = "Only citizens, organisations and a municipality's staff and machine clients upload documents.";
+
+    /// <summary>The refusal of a file over the platform's limit, the same for every way of uploading.</summary>
+    public static string TooLarge(long limit) => $"The file may have at most {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)} bytes.";
+
     /// <summary>Who owns what the caller uploads: a citizen or organisation themselves, staff and machine clients their tenant; null for anybody else.</summary>
     public static string? UploaderOf(ClaimsPrincipal user)
     {

@@ -98,7 +98,7 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource)
     /// Deletes the owner's document and returns it, unless something keeps it (<see cref="NothingKeeps"/>); null when
     /// nothing was deleted.
     /// </summary>
-    public async Task<StoredDocument?> DeleteOwnUnattachedAsync(string ownerSubject, Guid id, CancellationToken cancellationToken)
+    public async Task<StoredDocument?> DeleteOwnIfNothingKeepsAsync(string ownerSubject, Guid id, CancellationToken cancellationToken)
     {
         await using var delete = dataSource.CreateCommand($"""
             delete from documents d where document_id = $1 and owner_subject = $2 and {NothingKeeps("now()")}

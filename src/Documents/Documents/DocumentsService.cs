@@ -53,7 +53,7 @@ public sealed class DocumentsService(
         // Only the row goes: the same content may be uploaded again at this moment under another document, so content
         // no row refers to any more is removed by a sweeper (with a grace period), never here.
         var id = DocumentId(request.DocumentId);
-        var deleted = await documents.DeleteOwnUnattachedAsync(Owner(context), id, context.CancellationToken);
+        var deleted = await documents.DeleteOwnIfNothingKeepsAsync(Owner(context), id, context.CancellationToken);
         if (deleted is null)
         {
             _ = await documents.FindOwnAsync(Owner(context), id, context.CancellationToken) ?? throw FieldErrors.NotFound("The document");

@@ -22,7 +22,7 @@ public sealed class DocumentTransfersService(IBlobStore blobs, DocumentIntake in
     public override async Task<Document> UploadDocument(IAsyncStreamReader<UploadDocumentRequest> requestStream, ServerCallContext context)
     {
         var owner = DocumentReader.UploaderOf(context.GetHttpContext().User)
-                    ?? throw new RpcException(new Status(StatusCode.PermissionDenied, UploadEndpoints.NotAnUploader));
+                    ?? throw new RpcException(new Status(StatusCode.PermissionDenied, DocumentReader.NotAnUploader));
         if (!await requestStream.MoveNext(context.CancellationToken) || requestStream.Current.PartCase != UploadDocumentRequest.PartOneofCase.Metadata)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message of an upload names the file (metadata)."));
@@ -95,5 +95,5 @@ public sealed class DocumentTransfersService(IBlobStore blobs, DocumentIntake in
     }
 
     private static RpcException TooLarge(long limit) =>
-        new(new Status(StatusCode.ResourceExhausted, $"The file may have at most {limit.ToString(CultureInfo.InvariantCulture)} bytes."));
+        new(new Status(StatusCode.ResourceExhausted, DocumentReader.TooLarge(limit)));
 }

@@ -50,7 +50,7 @@ public static class ResumableUploadEndpoints
 
         if (DocumentReader.UploaderOf(context.User) is not { } documentOwner)
         {
-            await ProblemAsync(context, StatusCodes.Status403Forbidden, UploadEndpoints.NotAnUploader);
+            await ProblemAsync(context, StatusCodes.Status403Forbidden, DocumentReader.NotAnUploader);
             return;
         }
 
@@ -63,7 +63,7 @@ public static class ResumableUploadEndpoints
 
         if (length > limit)
         {
-            await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, $"The file may have at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "Upload-Length");
+            await ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, DocumentReader.TooLarge(limit), "Upload-Length");
             return;
         }
 

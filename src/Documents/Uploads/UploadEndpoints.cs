@@ -13,9 +13,9 @@ namespace EfaPlatform.Documents.Uploads;
 
 /// <summary>
 /// Plain HTTP for files, where JSON transcoding does not fit: <c>POST /api/documents/v1/uploads?fileName=…</c> with the
-/// file as the body or as the file part of <c>multipart/form-data</c> (streamed to disk, never held in memory), and <c>GET …/documents/{id}/content</c> with Range,
-/// ETag and a Content-Disposition that is safe for any name. Citizens and organisations upload; who downloads is
-/// <see cref="DocumentReader"/>'s rule.
+/// file as the body or as the file part of <c>multipart/form-data</c> (streamed to disk, never held in memory), and
+/// <c>GET …/documents/{id}/content</c> with Range, ETag and a Content-Disposition that is safe for any name. Who uploads
+/// is <see cref="DocumentReader.UploaderPolicy"/>, who downloads <see cref="DocumentReader"/>'s rule.
 /// </summary>
 public static class UploadEndpoints
 {
@@ -32,7 +32,7 @@ public static class UploadEndpoints
     {
         if (DocumentReader.UploaderOf(context.User) is not { } owner)
         {
-            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status403Forbidden, NotAnUploader);
+            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status403Forbidden, DocumentReader.NotAnUploader);
             return;
         }
 
@@ -101,8 +101,6 @@ public static class UploadEndpoints
         }
     }
 
-    public const string NotAnUploader = "Only citizens, organisations and a municipality's staff and machine clients upload documents.";
-
     public static int StatusOf(RefusalReason reason) => reason switch
     {
         RefusalReason.Empty => StatusCodes.Status400BadRequest,
@@ -119,7 +117,7 @@ public static class UploadEndpoints
 
     private static Task TooLargeAsync(HttpContext context, long limit) =>
         RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge,
-            $"The file may have at most {limit.ToString(CultureInfo.InvariantCulture)} bytes.", "file");
+            DocumentReader.TooLarge(limit), "file");
 
     private static async Task<IResult> DownloadAsync(string documentId, HttpContext context, IBlobStore blobs, DocumentStore documents)
     {
