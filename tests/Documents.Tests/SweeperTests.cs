@@ -1,3 +1,4 @@
+using EfaPlatform.Documents.Storage;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;

@@ -1,10 +1,11 @@
+using EfaPlatform.Documents.Storage;
 using EfaPlatform.Contracts.Documents.V1;
 using Grpc.Core;
 
 namespace EfaPlatform.Documents.Transfers;
 
 /// <summary>The chunks of an upload stream (after its metadata message) read as one stream of bytes, one chunk in memory at a time.</summary>
-public sealed class GrpcChunkStream(IAsyncStreamReader<UploadDocumentRequest> requests) : Stream
+public sealed class GrpcChunkStream(IAsyncStreamReader<UploadDocumentRequest> requests) : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> _chunk;
     private bool _ended;
@@ -37,13 +38,4 @@ public sealed class GrpcChunkStream(IAsyncStreamReader<UploadDocumentRequest> re
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

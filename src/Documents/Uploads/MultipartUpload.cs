@@ -1,3 +1,4 @@
+using EfaPlatform.Documents.Storage;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -117,14 +118,8 @@ public static class MultipartUpload
         : "The form data ended before its closing boundary.");
 
     /// <summary>A part's body whose reading faults (the form's, not the disk's) are <see cref="FormDataException"/>s.</summary>
-    private sealed class FormPartStream(Stream part) : Stream
+    private sealed class FormPartStream(Stream part) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             try
@@ -141,9 +136,5 @@ public static class MultipartUpload
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,6 @@
-namespace EfaPlatform.Documents.Tests;
+namespace EfaPlatform.Documents.Storage;
 
-/// <summary>What every generated test body has in common: it is read forwards once, and nothing else.</summary>
+/// <summary>A stream that is read forwards once and nothing else: request bodies adapted for the blob store, and test bodies.</summary>
 public abstract class ReadOnlyStream : Stream
 {
     public override bool CanRead => true;
