@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -28,7 +29,9 @@ public sealed class RestRequestGuard(RequestDelegate next)
             return;
         }
 
-        if (Refusal(context.Request, context.GetEndpoint()?.Metadata.GetMetadata<RawRequestBody>() is not null) is { } refusal)
+        var rawBody = context.GetEndpoint()?.Metadata.GetMetadata<RawRequestBody>() is not null
+                      || context.RequestServices.GetService<RawRequestBodyPaths>()?.Match(context.Request.Path) == true;
+        if (Refusal(context.Request, rawBody) is { } refusal)
         {
             await WriteAsync(context, refusal.Status, refusal.Detail, refusal.Field);
             return;
@@ -144,3 +147,12 @@ public sealed class RestRequestGuard(RequestDelegate next)
 /// refuse it for its media type.
 /// </summary>
 public sealed class RawRequestBody;
+
+/// <summary>
+/// Path prefixes whose bodies are files, for a host that forwards them and has no endpoint of its own to mark with
+/// <see cref="RawRequestBody"/> (the gateway: the service behind it checks the body).
+/// </summary>
+public sealed record RawRequestBodyPaths(IReadOnlyList<string> Prefixes)
+{
+    public bool Match(PathString path) => Prefixes.Any(prefix => path.StartsWithSegments(prefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+}

@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using EfaPlatform.Gateway.Auth;
 using EfaPlatform.Gateway.Correlation;
 using EfaPlatform.Gateway.Errors;
@@ -15,6 +16,8 @@ public static class Extensions
             .Bind(builder.Configuration.GetSection(GatewayOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // File uploads pass the REST edge's JSON rule here; the documents service checks what they are.
+        builder.Services.AddSingleton(services => new RawRequestBodyPaths(services.GetRequiredService<IOptions<GatewayOptions>>().Value.FileUploadPaths));
         builder.Services.AddProblemDetails();
         // Large JSON (the catalog, submission lists) travels compressed to callers that accept it.
         builder.Services.AddResponseCompression(compression =>

@@ -1,3 +1,4 @@
+using EfaPlatform.ServiceDefaults;
 using System.ComponentModel.DataAnnotations;
 
 namespace EfaPlatform.Gateway;
@@ -24,7 +25,7 @@ public sealed class GatewayOptions
 
     /// <summary>The body limit of a request to <paramref name="path"/>.</summary>
     public long BodyLimitFor(PathString path) =>
-        FileUploadPaths.Any(prefix => path.StartsWithSegments(prefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+        new RawRequestBodyPaths(FileUploadPaths).Match(path)
             ? MaxFileUploadBytes
             : MaxRequestBodyBytes;
 

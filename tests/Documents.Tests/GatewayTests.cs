@@ -25,7 +25,7 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/documents/v1/uploads?fileName={Uri.EscapeDataString(fileName)}")
         {
-            Content = new ByteArrayContent(content),
+            Content = new ByteArrayContent(content) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } },
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await _http.SendAsync(request);
