@@ -20,11 +20,11 @@ var documents = builder.AddService("documents", postgres, redis, kafka, clamav, 
     .WithEnvironment("Documents__StoragePath", Path.Combine(builder.DataDirectory, "documents"));
 var forms = builder.AddService("forms", postgres, redis, kafka, identity, documents)
     .WithDevelopmentActivations();
-
+var payment = builder.AddService("payment", postgres, redis, kafka, identity);
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)
     .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081))
-    .WithReference(identity).WithReference(forms).WithReference(documents);
+    .WithReference(identity).WithReference(forms).WithReference(documents).WithReference(payment);
 await using var app = builder.Build();
 app.AfterStart(() => DevelopmentTenant.PrintBanner(builder, publicUrl));
 return await app.RunAsync();
