@@ -47,6 +47,7 @@ public static class Extensions
         builder.AddKafkaEventBus()
             .AddSubscription<PaymentSucceeded, SubmissionEventHandlers>()
             .AddSubscription<PaymentFailed, SubmissionEventHandlers>()
+            .AddSubscription<PaymentExpired, SubmissionEventHandlers>()
             .AddSubscription<SubmissionDelivered, SubmissionEventHandlers>()
             .AddSubscription<SubmissionDecided, SubmissionEventHandlers>();
 

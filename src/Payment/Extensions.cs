@@ -1,7 +1,11 @@
 using EfaPlatform.Contracts.Events.V1;
 using EfaPlatform.Messaging;
+using EfaPlatform.Payment.Callbacks;
 using EfaPlatform.Payment.Kassenzeichen;
 using EfaPlatform.Payment.Payments;
+using EfaPlatform.Payment.Providers;
+using EfaPlatform.Payment.Settings;
+using EfaPlatform.Payment.TestProvider;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Kit;
 
@@ -13,17 +17,60 @@ public static class Extensions
     {
         builder.Services.AddOptions<PaymentOptions>().Bind(builder.Configuration.GetSection(PaymentOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<KassenzeichenIssuer>();
         builder.Services.AddSingleton<PaymentStore>();
+        builder.Services.AddSingleton<PaymentEvents>();
+        builder.Services.AddSingleton<PaymentSettingsStore>();
+        builder.Services.AddSingleton<PaymentStarter>();
+        builder.Services.AddSingleton<Refunds.PaymentRefunds>();
+        builder.Services.AddSingleton<ProviderConfirmations>();
+        builder.Services.AddSingleton<CallbackSecrets>();
+        builder.Services.AddSingleton<CallbackReceiver>();
+        builder.Services.AddHostedService<ExpiryWorker>();
+        // A repeated rotation gets its secret again; Redis holds it only encrypted.
+        builder.Services.Configure<IdempotencyOptions>(idempotency => idempotency.SecretResponse<Contracts.Payment.V1.CallbackSecret>());
+        builder.AddProviders();
+        builder.AddSubmissionLookup();
         builder.AddKafkaEventBus()
-            .AddSubscription<SubmissionSubmitted, SubmissionFeeHandler>();
+            .AddSubscription<SubmissionSubmitted, SubmissionFeeHandler>()
+            .AddSubscription<SubmissionWithdrawn, SubmissionWithdrawnHandler>();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
         return builder;
     }
 
+    private static void AddProviders(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<PaymentProviders>();
+        if (TestProviderEnabled(builder.Configuration))
+        {
+            builder.Services.AddSingleton<TestPaymentProvider>();
+            builder.Services.AddSingleton<IPaymentProvider>(services => services.GetRequiredService<TestPaymentProvider>());
+            builder.Services.AddSingleton<TestProviderCallbacks>();
+        }
+    }
+
+    /// <summary>Forms, through service discovery, tells whose a submission is; without it citizens' calls answer 503.</summary>
+    private static void AddSubmissionLookup(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddGrpcClient<Contracts.Forms.V1.SubmissionsService.SubmissionsServiceClient>(
+            client => client.Address = new Uri($"http://_grpc.{SubmissionLookup.ServiceName}"));
+        builder.Services.AddSingleton<SubmissionLookup>();
+    }
+
+    private static bool TestProviderEnabled(IConfiguration configuration) =>
+        configuration.GetValue<bool>($"{PaymentOptions.SectionName}:{nameof(PaymentOptions.TestProvider)}:{nameof(TestProviderOptions.Enabled)}");
+
     public static WebApplication MapPaymentEndpoints(this WebApplication app)
     {
         app.MapGrpcService<PaymentsService>();
+        app.MapGrpcService<PaymentSettingsService>();
+        app.MapCallbackEndpoints();
+        if (TestProviderEnabled(app.Configuration))
+        {
+            app.MapTestProviderEndpoints();
+        }
+
         return app;
     }
 }

@@ -11,4 +11,43 @@ public sealed class PaymentOptions
     /// <summary>The Kassenzeichen format of a municipality that has set none of its own.</summary>
     [Required]
     public KassenzeichenFormat DefaultKassenzeichenFormat { get; set; } = new();
+
+    /// <summary>How long a started payment waits for the provider's confirmation before it expires.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan ExpiresAfter { get; set; } = TimeSpan.FromMinutes(90);
+
+    /// <summary>How often the expiry worker looks for started payments whose time ran out.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ExpiryScanInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The key the callback secrets are sealed with in the database (at least 32 characters); without it nobody could
+    /// read them back, so the service does not start without it.
+    /// </summary>
+    [Required, MinLength(32)]
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>The platform's public address (the gateway) for links to pages the payment service serves; else the request's own.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The built-in test provider: off unless enabled, never for a production municipality.</summary>
+    public TestProviderOptions TestProvider { get; set; } = new();
+
+    /// <summary>
+    /// Settings of municipalities that have stored none through the API, by tenant id (the development municipality's
+    /// test provider, for example).
+    /// </summary>
+    public Dictionary<string, ConfiguredPaymentSettings> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+public sealed class TestProviderOptions
+{
+    public bool Enabled { get; set; }
+}
+
+public sealed class ConfiguredPaymentSettings
+{
+    public string Provider { get; set; } = "";
+
+    public List<string> ReturnOrigins { get; set; } = [];
 }

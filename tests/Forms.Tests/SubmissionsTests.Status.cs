@@ -20,11 +20,13 @@ public sealed partial class SubmissionsTests
         async Task<JsonElement> ReadAsync() => (await _http.SendAsync(HttpMethod.Get, path, erika)).Body;
 
         await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentFailed { SubmissionId = id, PaymentId = "p-1", Reason = "declined" }, id, $"evt-{NewId()}");
+        await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentExpired { SubmissionId = id, PaymentId = "p-1b" }, id, $"evt-{NewId()}");
         var paidId = $"evt-{NewId()}";
         await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentSucceeded { SubmissionId = id, PaymentId = "p-2", AmountCents = 1300 }, id, paidId);
         var paid = await Eventually.WaitAsync(async () => await ReadAsync() is var s && StatusOf(s) == "paid" ? (JsonElement?)s : null, TimeSpan.FromSeconds(30), "status paid");
-        Assert.Equal(["submitted", "payment_pending", "payment_pending", "paid"], HistoryOf(paid!.Value));
+        Assert.Equal(["submitted", "payment_pending", "payment_pending", "payment_pending", "paid"], HistoryOf(paid!.Value));
         Assert.Equal("payment failed: declined", paid.Value.GetProperty("history")[2].GetProperty("reason").GetString());
+        Assert.Equal("payment expired", paid.Value.GetProperty("history")[3].GetProperty("reason").GetString());
 
         await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDelivered { SubmissionId = id, DestinationId = "bzr", ReceiptId = "r-1" }, id, $"evt-{NewId()}");
         await Eventually.WaitAsync(async () => StatusOf(await ReadAsync()) == "delivered", TimeSpan.FromSeconds(30), "status delivered");
@@ -34,7 +36,7 @@ public sealed partial class SubmissionsTests
         await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new PaymentFailed { SubmissionId = id, PaymentId = "p-3", Reason = "expired" }, id, $"evt-{NewId()}");
         await KafkaProbe.PublishAsync(forms.KafkaBootstrapServers, new SubmissionDecided { SubmissionId = id, Outcome = "approved" }, id, $"evt-{NewId()}");
         var decided = await Eventually.WaitAsync(async () => await ReadAsync() is var s && StatusOf(s) == "decided" ? (JsonElement?)s : null, TimeSpan.FromSeconds(30), "status decided");
-        Assert.Equal(["submitted", "payment_pending", "payment_pending", "paid", "delivered", "decided"], HistoryOf(decided!.Value));
+        Assert.Equal(["submitted", "payment_pending", "payment_pending", "payment_pending", "paid", "delivered", "decided"], HistoryOf(decided!.Value));
 
         var (refused, problem) = await _http.SendAsync(HttpMethod.Post, path + ":withdraw", erika, new { });
         Assert.Equal(HttpStatusCode.BadRequest, refused);

@@ -9,7 +9,14 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
     private readonly InfrastructureFixture _infrastructure = new();
     private ProjectResource? _payment;
 
+    /// <summary>Started payments expire this soon here, so that tests see it happen.</summary>
+    public static readonly TimeSpan ExpiresAfter = TimeSpan.FromSeconds(20);
+
+    private static readonly string SecretKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     public TestIssuer Issuer { get; private set; } = null!;
+
+    public ProjectResource Service => _payment!;
 
     public string HttpUrl => _payment!.HttpUrl;
 
@@ -28,7 +35,11 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
             .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
             .WithEnvironment("ConnectionStrings__kafka", _infrastructure.KafkaBootstrapServers)
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)
-            .WithEnvironment("Messaging__FetchWaitMax", "00:00:00.020");
+            .WithEnvironment("Messaging__FetchWaitMax", "00:00:00.020")
+            .WithEnvironment("Payment__SecretKey", SecretKey)
+            .WithEnvironment("Payment__TestProvider__Enabled", "true")
+            .WithEnvironment("Payment__ExpiresAfter", ExpiresAfter.ToString())
+            .WithEnvironment("Payment__ExpiryScanInterval", "00:00:00.500");
         await _payment.StartAsync(timeout.Token);
     }
 
@@ -45,6 +56,10 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
 
     public string Staff(string tenant, string role = "caseworker") =>
         Issuer.Issue(TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: tenant, role: role));
+
+    public string Machine(string tenant, string scope = "efa.payment") => Issuer.Issue(TestIssuer.Machine($"client-{tenant[..8]}", tenant, scope));
+
+    public string Citizen(string subject) => Issuer.Issue(TestIssuer.Person(subject, role: "citizen"));
 }
 
 [CollectionDefinition(Name)]

@@ -84,6 +84,7 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
     }
 
     [Fact]
+    // Citizens see their own submission's payment as forms vouches for it: GatewayTests, with the whole platform.
     public async Task Only_the_municipalitys_staff_and_clients_see_its_payments()
     {
         var submission = await SubmitAsync(1300);
@@ -95,7 +96,7 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
         Assert.Equal(HttpStatusCode.OK, (await PaymentOfAsync(submission, fixture.Staff(otherTenant, "platform-admin"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await PaymentOfAsync(submission, fixture.Staff(otherTenant))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await PaymentOfAsync(submission, fixture.Issuer.Issue(TestIssuer.Machine("fachverfahren", _tenant, "efa.forms")))).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PaymentOfAsync(submission, fixture.Issuer.Issue(TestIssuer.Person("citizen-1", role: "citizen")))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PaymentOfAsync(submission, fixture.Issuer.Issue(TestIssuer.Person("someone", role: "organisation")))).Status);
         var (anonymous, problem) = await PaymentOfAsync(submission, null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal(401, problem.GetProperty("status").GetInt32());

@@ -10,20 +10,26 @@ namespace EfaPlatform.Forms.Submissions;
 /// (a payment after a withdrawal changes nothing; a delivery reported before the payment waits for it).
 /// </summary>
 public sealed partial class SubmissionEventHandlers(SubmissionStore store, TimeProvider clock, ILogger<SubmissionEventHandlers> logger)
-    : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<SubmissionDelivered>, IEventHandler<SubmissionDecided>
+    : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<PaymentExpired>, IEventHandler<SubmissionDelivered>, IEventHandler<SubmissionDecided>
 {
     public Task HandleAsync(EventContext<PaymentSucceeded> context, CancellationToken cancellationToken) =>
         RecordAsync(context, context.Payload.SubmissionId, SubmissionStatus.Paid, context.Payload.PaidAt, cancellationToken);
 
     /// <summary>The citizen may pay again: the submission stays payment pending, and its history says what happened.</summary>
-    public async Task HandleAsync(EventContext<PaymentFailed> context, CancellationToken cancellationToken)
+    public Task HandleAsync(EventContext<PaymentFailed> context, CancellationToken cancellationToken) =>
+        NotePaymentEndedAsync(context, context.Payload.SubmissionId, $"payment failed: {context.Payload.Reason}", context.Payload.FailedAt, cancellationToken);
+
+    public Task HandleAsync(EventContext<PaymentExpired> context, CancellationToken cancellationToken) =>
+        NotePaymentEndedAsync(context, context.Payload.SubmissionId, "payment expired", context.Payload.ExpiredAt, cancellationToken);
+
+    private async Task NotePaymentEndedAsync<TEvent>(EventContext<TEvent> context, string submissionId, string note, Timestamp? at, CancellationToken cancellationToken)
+        where TEvent : Google.Protobuf.IMessage<TEvent>, new()
     {
-        var noted = Guid.TryParse(context.Payload.SubmissionId, out var id)
-                    && await store.MoveAsync(context.Transaction, id, SubmissionStatus.PaymentPending, $"payment failed: {context.Payload.Reason}",
-                        TimeOf(context.Payload.FailedAt), cancellationToken) is not null;
+        var noted = Guid.TryParse(submissionId, out var id)
+                    && await store.MoveAsync(context.Transaction, id, SubmissionStatus.PaymentPending, note, TimeOf(at), cancellationToken) is not null;
         if (!noted)
         {
-            LogIgnored(logger, context.Type, context.Id, context.Payload.SubmissionId);
+            LogIgnored(logger, context.Type, context.Id, submissionId);
         }
     }
 

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EfaPlatform.Payment.Callbacks;
+
+/// <summary>
+/// Each municipality's callback secrets, sealed with AES-256-GCM under a key derived from Payment:SecretKey (a copy of
+/// the database alone reveals none). Rotating makes a new secret the one providers sign with; the one before stays
+/// valid for <see cref="RotationGrace"/>, so that callbacks already signed with it are still taken.
+/// </summary>
+public sealed class CallbackSecrets(NpgsqlDataSource dataSource, IOptions<PaymentOptions> options, TimeProvider clock)
+{
+    public static readonly TimeSpan RotationGrace = TimeSpan.FromHours(24);
+    private const string Prefix = "whsec_";
+    private readonly byte[] _sealingKey = SHA256.HashData(Encoding.UTF8.GetBytes("efa.payment.callback-secrets.v1:" + options.Value.SecretKey));
+
+    /// <summary>The secrets a callback of <paramref name="tenantId"/> may be signed with now, the newest first.</summary>
+    public async Task<IReadOnlyList<byte[]>> ValidAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand(
+            "select id, sealed_secret from callback_secrets where tenant_id = $1 and (retires_at is null or retires_at > $2) order by created_at desc", connection);
+        select.Parameters.AddWithValue(tenantId);
+        select.Parameters.AddWithValue(clock.GetUtcNow());
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var secrets = new List<byte[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            secrets.Add(Encoding.UTF8.GetBytes(Unseal(tenantId, reader.GetGuid(0), reader.GetFieldValue<byte[]>(1))));
+        }
+
+        return secrets;
+    }
+
+    /// <summary>The secret a provider signs with now; the municipality's first one is made when none exists yet.</summary>
+    public async Task<byte[]> SigningAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        (await ValidAsync(tenantId, cancellationToken)) is [var newest, ..]
+            ? newest
+            : Encoding.UTF8.GetBytes(await RotateAsync(tenantId, cancellationToken));
+
+    /// <summary>Makes a new signing secret and returns it (the only time it is shown); the others retire after the grace period.</summary>
+    public async Task<string> RotateAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var secret = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var id = Guid.CreateVersion7(now);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("update callback_secrets set retires_at = $2 where tenant_id = $1 and (retires_at is null or retires_at > $2)")
+                {
+                    Parameters = { new() { Value = tenantId }, new() { Value = now + RotationGrace } },
+                },
+                new NpgsqlBatchCommand("insert into callback_secrets (tenant_id, id, sealed_secret, created_at) values ($1, $2, $3, $4)")
+                {
+                    Parameters = { new() { Value = tenantId }, new() { Value = id }, new() { Value = Seal(tenantId, id, secret) }, new() { Value = now } },
+                },
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return secret;
+    }
+
+    // The tenant and secret id are the associated data: a sealed secret copied to another row does not open.
+    private byte[] Seal(Guid tenantId, Guid id, string secret)
+    {
+        var plain = Encoding.UTF8.GetBytes(secret);
+        var sealedSecret = new byte[12 + 16 + plain.Length];
+        RandomNumberGenerator.Fill(sealedSecret.AsSpan(0, 12));
+        using var aes = new AesGcm(_sealingKey, 16);
+        aes.Encrypt(sealedSecret.AsSpan(0, 12), plain, sealedSecret.AsSpan(28), sealedSecret.AsSpan(12, 16), AssociatedData(tenantId, id));
+        return sealedSecret;
+    }
+
+    private string Unseal(Guid tenantId, Guid id, byte[] sealedSecret)
+    {
+        var plain = new byte[sealedSecret.Length - 28];
+        using var aes = new AesGcm(_sealingKey, 16);
+        aes.Decrypt(sealedSecret.AsSpan(0, 12), sealedSecret.AsSpan(28), sealedSecret.AsSpan(12, 16), plain, AssociatedData(tenantId, id));
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private static byte[] AssociatedData(Guid tenantId, Guid id) => [.. tenantId.ToByteArray(), .. id.ToByteArray()];
+}

@@ -1,0 +1,114 @@
+using EfaPlatform.Payment.Providers;
+using EfaPlatform.Payment.Settings;
+using EfaPlatform.ServiceDefaults;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EfaPlatform.Payment.Payments;
+
+/// <summary>
+/// Sends a citizen to pay a submission's fee: the fee forms computed (the payment is made now if forms' announcement
+/// has not arrived yet), a new attempt after a failed, cancelled or expired one, and the provider's transaction opened
+/// while the payment is locked, so that two clicks open one transaction.
+/// </summary>
+public sealed class PaymentStarter(
+    PaymentStore store, PaymentSettingsStore settingsStore, PaymentProviders providers, IOptions<PaymentOptions> options, TimeProvider clock)
+{
+    public async Task<StoredPayment> StartAsync(SubmissionSummary submission, string returnUrl, CancellationToken cancellationToken)
+    {
+        if (submission.Status != "payment_pending" || submission.FeeAmountCents <= 0)
+        {
+            throw Precondition(submission.Status is "paid" or "delivered" or "decided" or "rejected"
+                ? "The fee of this submission is paid."
+                : $"The submission is {submission.Status}: there is nothing to pay.");
+        }
+
+        var (settings, provider) = await ProviderOfAsync(submission.TenantId, returnUrl, cancellationToken);
+        var now = clock.GetUtcNow();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var fee = new SubmissionFee(submission.SubmissionId, submission.TenantId, submission.Reference, submission.ServiceId, submission.FeeAmountCents);
+        await store.CreateForSubmissionAsync(transaction, fee, now, cancellationToken);
+        var payment = (await store.ReadLatestOfSubmissionAsync(transaction, submission.SubmissionId, cancellationToken))!;
+
+        if (payment.State == PaymentState.Started && payment.ExpiresAt > now)
+        {
+            return payment;
+        }
+
+        if (payment.State is PaymentState.Failed or PaymentState.Cancelled or PaymentState.Expired)
+        {
+            var next = await store.CreateNextAttemptAsync(transaction, payment, $"attempt after {payment.State}", now, cancellationToken);
+            payment = (await store.ReadAsync(transaction, next, forUpdate: true, cancellationToken))!;
+        }
+
+        if (payment.State != PaymentState.Created)
+        {
+            // Succeeded (forms has not heard yet), or started and past its time (the expiry worker is about to end it).
+            throw Precondition(payment.State == PaymentState.Started
+                ? "The last payment is just expiring; try again in a minute."
+                : "The fee of this submission is paid.");
+        }
+
+        var started = await OpenAsync(transaction, payment, settings, provider, returnUrl, "citizen", now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return started;
+    }
+
+    /// <summary>
+    /// A machine client's payment, created and started once per request id; the same request id with another amount,
+    /// description, reference or return URL is refused.
+    /// </summary>
+    public async Task<StoredPayment> CreateForClientAsync(ClientPaymentRequest request, string clientId, CancellationToken cancellationToken)
+    {
+        var (settings, provider) = await ProviderOfAsync(request.TenantId, request.ReturnUrl, cancellationToken);
+        var now = clock.GetUtcNow();
+        await using var connection = await store.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var payment = await store.CreateForClientAsync(transaction, request, $"client:{clientId}", now, cancellationToken);
+        if (payment.AmountCents != request.AmountCents || payment.Description != request.Description || payment.Reference != request.Reference
+            || payment.RequestedReturnUrl != request.ReturnUrl)
+        {
+            throw FieldErrors.Conflict($"The request id {request.RequestId} was used for another payment; a new payment needs a new request id.");
+        }
+
+        if (payment.State == PaymentState.Created)
+        {
+            payment = await OpenAsync(transaction, payment, settings, provider, request.ReturnUrl, $"client:{clientId}", now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return payment;
+    }
+
+    private async Task<(PaymentSettings Settings, IPaymentProvider Provider)> ProviderOfAsync(Guid tenantId, string returnUrl, CancellationToken cancellationToken)
+    {
+        var settings = await settingsStore.GetAsync(tenantId, cancellationToken);
+        var provider = settings is null ? null : providers.Find(settings.Provider);
+        if (settings is null || provider is null)
+        {
+            throw Precondition("The municipality has not set up online payment.");
+        }
+
+        if (settings.ReturnUrlProblem(returnUrl) is { } problem)
+        {
+            new FieldErrors().Add("return_url", problem).ThrowIfAny();
+        }
+
+        return (settings, provider);
+    }
+
+    private async Task<StoredPayment> OpenAsync(NpgsqlTransaction transaction, StoredPayment payment, PaymentSettings settings, IPaymentProvider provider,
+        string returnUrl, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var session = await provider.StartAsync(payment, settings, returnUrl, cancellationToken);
+        return await store.ChangeAsync(transaction, payment, new PaymentChange(PaymentState.Started, source)
+        {
+            Provider = provider.Name, ProviderReference = session.Reference, NextUrl = session.NextUrl, ReturnUrl = returnUrl,
+            ExpiresAt = now + options.Value.ExpiresAfter,
+        }, now, cancellationToken);
+    }
+
+    private static RpcException Precondition(string why) => new(new Status(StatusCode.FailedPrecondition, why));
+}

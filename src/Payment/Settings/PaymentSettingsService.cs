@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using EfaPlatform.Contracts.Payment.V1;
+using EfaPlatform.Payment.Callbacks;
+using EfaPlatform.Payment.Providers;
+using EfaPlatform.ServiceDefaults;
+using EfaPlatform.ServiceDefaults.Auth;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using KassenzeichenRules = EfaPlatform.Payment.Kassenzeichen.KassenzeichenFormat;
+
+namespace EfaPlatform.Payment.Settings;
+
+/// <summary>A municipality's payment settings and callback secret: its tenant-admins and platform-admins, signed in with a second factor.</summary>
+[Authorize(Policy = EfaPolicies.TenantAdministration)]
+public sealed partial class PaymentSettingsService(PaymentSettingsStore store, PaymentProviders providers, CallbackSecrets secrets, TimeProvider clock)
+    : Contracts.Payment.V1.PaymentSettingsService.PaymentSettingsServiceBase
+{
+    private const int MaxReturnOrigins = 20;
+
+    public override async Task<Contracts.Payment.V1.PaymentSettings> GetPaymentSettings(GetPaymentSettingsRequest request, ServerCallContext context)
+    {
+        var tenantId = TenantOf(request.TenantId, context);
+        return ToMessage(tenantId, await store.GetAsync(tenantId, context.CancellationToken), await store.FormatAsync(tenantId, context.CancellationToken));
+    }
+
+    public override async Task<Contracts.Payment.V1.PaymentSettings> UpdatePaymentSettings(UpdatePaymentSettingsRequest request, ServerCallContext context)
+    {
+        var tenantId = TenantOf(request.TenantId, context);
+        var errors = new FieldErrors();
+        if (providers.Find(request.Provider) is null)
+        {
+            errors.Add("provider", $"must be one of: {string.Join(", ", providers.Names.Order())}");
+        }
+
+        if (request.ReturnOrigins.Count is 0 or > MaxReturnOrigins)
+        {
+            errors.Add("return_origins", $"must name 1 to {MaxReturnOrigins} origins");
+        }
+
+        for (var i = 0; i < Math.Min(request.ReturnOrigins.Count, MaxReturnOrigins); i++)
+        {
+            if (request.ReturnOrigins[i].Length > 200 || ReturnUrls.OriginProblem(request.ReturnOrigins[i]) is not null)
+            {
+                errors.Add($"return_origins[{i}]", ReturnUrls.OriginProblem(request.ReturnOrigins[i]) ?? "must have at most 200 characters");
+            }
+        }
+
+        var format = FormatOf(request.KassenzeichenFormat, errors);
+        var isXBezahldienste = request.Provider == "xbezahldienste";
+        foreach (var (field, value) in new[] { ("xbezahldienste_originator_id", request.XbezahldiensteOriginatorId), ("xbezahldienste_endpoint_id", request.XbezahldiensteEndpointId) })
+        {
+            if ((isXBezahldienste || value.Length > 0) && !PlatformIdPattern().IsMatch(value))
+            {
+                errors.Add(field, "must be 1–36 letters, digits, '_' or '-' (XBezahldienste)");
+            }
+        }
+
+        errors.ThrowIfAny();
+        var settings = new PaymentSettings(tenantId, request.Provider, [.. request.ReturnOrigins],
+            isXBezahldienste ? request.XbezahldiensteOriginatorId : null, isXBezahldienste ? request.XbezahldiensteEndpointId : null);
+        await store.SaveAsync(settings, format, clock.GetUtcNow(), context.CancellationToken);
+        return ToMessage(tenantId, settings, format);
+    }
+
+    public override async Task<CallbackSecret> RotateCallbackSecret(RotateCallbackSecretRequest request, ServerCallContext context)
+    {
+        var tenantId = TenantOf(request.TenantId, context);
+        var secret = await secrets.RotateAsync(tenantId, context.CancellationToken);
+        return new CallbackSecret { Secret = secret, CallbackPath = $"/api/payment/v1/tenants/{tenantId}/callbacks/{{provider}}" };
+    }
+
+    private static KassenzeichenRules FormatOf(KassenzeichenFormat? given, FieldErrors errors)
+    {
+        if (given is null)
+        {
+            return new KassenzeichenRules();
+        }
+
+        if (!KassenzeichenPrefixPattern().IsMatch(given.Prefix))
+        {
+            errors.Add("kassenzeichen_format.prefix", "must be up to 12 digits and capital letters");
+        }
+
+        if (given.SequenceDigits is < 3 or > 12)
+        {
+            errors.Add("kassenzeichen_format.sequence_digits", "must be from 3 to 12");
+        }
+
+        if (given.CheckDigit is not (KassenzeichenRules.Luhn or KassenzeichenRules.NoCheckDigit))
+        {
+            errors.Add("kassenzeichen_format.check_digit", "must be luhn or none");
+        }
+
+        return new KassenzeichenRules { Prefix = given.Prefix, IncludeYear = given.IncludeYear, SequenceDigits = given.SequenceDigits, CheckDigit = given.CheckDigit };
+    }
+
+    private static Guid TenantOf(string tenantId, ServerCallContext context) =>
+        Guid.TryParse(tenantId, out var id) && context.GetHttpContext().User.CanActForTenant(tenantId)
+            ? id
+            : throw FieldErrors.Denied("Payment settings are for the municipality's own administrators.");
+
+    private static Contracts.Payment.V1.PaymentSettings ToMessage(Guid tenantId, PaymentSettings? settings, KassenzeichenRules format) => new()
+    {
+        TenantId = tenantId.ToString(),
+        Provider = settings?.Provider ?? "",
+        ReturnOrigins = { settings?.ReturnOrigins ?? [] },
+        KassenzeichenFormat = new KassenzeichenFormat
+        {
+            Prefix = format.Prefix, IncludeYear = format.IncludeYear, SequenceDigits = format.SequenceDigits, CheckDigit = format.CheckDigit,
+        },
+        XbezahldiensteOriginatorId = settings?.XBezahldiensteOriginatorId ?? "",
+        XbezahldiensteEndpointId = settings?.XBezahldiensteEndpointId ?? "",
+    };
+
+    [GeneratedRegex("^[0-9A-Z]{0,12}$")]
+    private static partial Regex KassenzeichenPrefixPattern();
+
+    [GeneratedRegex(@"^[\w-]{1,36}$")]
+    private static partial Regex PlatformIdPattern();
+}
