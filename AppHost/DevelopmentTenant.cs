@@ -31,6 +31,17 @@ public static class DevelopmentTenant
         .WithEnvironment("Forms__Seed__ReferencePrefix", "HD")
         .WithEnvironment("Forms__Seed__ContactEmail", "buergerservice@heidelberg.example");
 
+    /// <summary>
+    /// Payment with the built-in test provider for the development municipality: citizens pay on its page (test cards in
+    /// the README) and come back to the platform's own address. Links to the page use the gateway's address.
+    /// </summary>
+    public static ProjectResource WithDevelopmentPayment(this ProjectResource payment, PlatformBuilder builder, string publicUrl) => payment
+        .WithEnvironment("Payment__SecretKey", builder.Secret("payment-key"))
+        .WithEnvironment("Payment__PublicUrl", publicUrl)
+        .WithEnvironment("Payment__TestProvider__Enabled", "true")
+        .WithEnvironment($"Payment__Tenants__{Id}__Provider", "test")
+        .WithEnvironment($"Payment__Tenants__{Id}__ReturnOrigins__0", publicUrl.TrimEnd('/'));
+
     /// <summary>What a developer needs to sign in and call the APIs, printed once everything runs.</summary>
     public static void PrintBanner(PlatformBuilder builder, string publicUrl) => Console.WriteLine($"""
         Development sign-in (secrets in {builder.DataDirectory}):
@@ -41,6 +52,7 @@ public static class DevelopmentTenant
                            TOTP of admin and operator (administration needs it): {builder.DataDirectory}/identity-seed-totp.secret
           municipality:    Heidelberg, tenant {Id}, offers every catalog service:
                            {publicUrl}api/forms/v1/tenants/{Id}/services
-          REST APIs:       {publicUrl}api/forms/openapi.json, {publicUrl}api/identity/openapi.json
+          payment:         test provider; cards 4242 4242 4242 4242 (paid), 4000 0000 0000 0002 (declined), 4000 0000 0000 3220 (confirm)
+          REST APIs:       {publicUrl}api/forms/openapi.json, {publicUrl}api/identity/openapi.json, {publicUrl}api/payment/openapi.json
         """);
 }

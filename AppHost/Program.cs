@@ -20,7 +20,7 @@ var documents = builder.AddService("documents", postgres, redis, kafka, clamav, 
     .WithEnvironment("Documents__StoragePath", Path.Combine(builder.DataDirectory, "documents"));
 var forms = builder.AddService("forms", postgres, redis, kafka, identity, documents)
     .WithDevelopmentActivations();
-var payment = builder.AddService("payment", postgres, redis, kafka, identity);
+var payment = builder.AddService("payment", postgres, redis, kafka, identity, forms).WithDevelopmentPayment(builder, publicUrl);
 builder.AddProject("gateway", "src/Gateway/EfaPlatform.Gateway.csproj")
     .WithHttpEndpoint(gatewayPort)
     .WithGrpcEndpoint(builder.Port("gateway", "GrpcPort", 8081))

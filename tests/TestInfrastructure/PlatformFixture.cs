@@ -13,9 +13,15 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string SeedPassword => Platform.Secret("identity-seed-password");
 
+    /// <summary>Started payments expire this soon on a test platform (90 minutes in development), so that tests see an abandoned payment end.</summary>
+    public static readonly TimeSpan PaymentExpiresAfter = TimeSpan.FromSeconds(30);
+
     public async Task InitializeAsync()
     {
-        Platform = await PlatformProcess.StartAsync();
+        Platform = await PlatformProcess.StartAsync(environment: new Dictionary<string, string?>
+        {
+            ["Payment__ExpiresAfter"] = PaymentExpiresAfter.ToString(), ["Payment__ExpiryScanInterval"] = "00:00:00.500",
+        });
         GatewayUrl = await Platform.EndpointAsync("gateway", "http");
         GatewayGrpcUrl = await Platform.EndpointAsync("gateway", "grpc");
     }

@@ -45,8 +45,9 @@ public sealed class PlatformProcess : IAsyncDisposable
     public string OutputText => string.Join(Environment.NewLine, Output.After(0, int.MaxValue).Select(line => line.Text));
 
     /// <summary>Starts the AppHost and waits until it says the platform runs (or fails, when <paramref name="expectRunning"/> is false).</summary>
+    /// <param name="environment">Variables of the AppHost's process, which every resource inherits (Payment__ExpiresAfter, …).</param>
     public static async Task<PlatformProcess> StartAsync(
-        IEnumerable<string>? arguments = null, string? dataDirectory = null, bool expectRunning = true)
+        IEnumerable<string>? arguments = null, string? dataDirectory = null, bool expectRunning = true, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var ownsDataDirectory = dataDirectory is null;
         dataDirectory ??= TestDirectories.Create("platform");
@@ -61,6 +62,7 @@ public sealed class PlatformProcess : IAsyncDisposable
                 "--gateway:HttpPort=0", "--gateway:GrpcPort=0", .. arguments ?? [],
             ],
             output,
+            environment,
             onOutputLine: line =>
             {
                 if (line.StartsWith("Dashboard: ", StringComparison.Ordinal))
