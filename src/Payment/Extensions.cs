@@ -4,6 +4,7 @@ using EfaPlatform.Payment.Callbacks;
 using EfaPlatform.Payment.Kassenzeichen;
 using EfaPlatform.Payment.Payments;
 using EfaPlatform.Payment.Providers;
+using EfaPlatform.Payment.Reconciliation;
 using EfaPlatform.Payment.Settings;
 using EfaPlatform.Payment.TestProvider;
 using EfaPlatform.ServiceDefaults;
@@ -24,6 +25,7 @@ public static class Extensions
         builder.Services.AddSingleton<PaymentSettingsStore>();
         builder.Services.AddSingleton<PaymentStarter>();
         builder.Services.AddSingleton<Refunds.PaymentRefunds>();
+        builder.Services.AddSingleton<Reconciliation.ExportBuilder>();
         builder.Services.AddSingleton<ProviderConfirmations>();
         builder.Services.AddSingleton<CallbackSecrets>();
         builder.Services.AddSingleton<CallbackReceiver>();
@@ -65,6 +67,8 @@ public static class Extensions
     {
         app.MapGrpcService<PaymentsService>();
         app.MapGrpcService<PaymentSettingsService>();
+        app.MapGrpcService<Reconciliation.ReconciliationService>();
+        app.MapExportEndpoints();
         app.MapCallbackEndpoints();
         if (TestProviderEnabled(app.Configuration))
         {
