@@ -4,6 +4,7 @@ using EfaPlatform.Payment.Callbacks;
 using EfaPlatform.Payment.Kassenzeichen;
 using EfaPlatform.Payment.Payments;
 using EfaPlatform.Payment.Providers;
+using EfaPlatform.Payment.Providers.XBezahldienste;
 using EfaPlatform.Payment.Reconciliation;
 using EfaPlatform.Payment.Settings;
 using EfaPlatform.Payment.TestProvider;
@@ -50,6 +51,24 @@ public static class Extensions
             builder.Services.AddSingleton<IPaymentProvider>(services => services.GetRequiredService<TestPaymentProvider>());
             builder.Services.AddSingleton<TestProviderCallbacks>();
         }
+
+        var xbezahldienste = builder.Configuration.GetSection($"{PaymentOptions.SectionName}:{nameof(PaymentOptions.XBezahldienste)}").Get<XBezahldiensteOptions>();
+        if (xbezahldienste?.BaseUrl is { Length: > 0 } baseUrl)
+        {
+            // One attempt per call with its own timeout: the poller, not the HTTP client, decides when to ask again.
+            // RemoveAllResilienceHandlers is experimental, and the only way to take the service defaults' retries off one client.
+#pragma warning disable EXTEXP0001
+            builder.Services.AddHttpClient<XBezahldiensteProvider>(http =>
+                {
+                    http.BaseAddress = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/");
+                    http.Timeout = xbezahldienste.Timeout;
+                })
+                .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+            builder.Services.AddSingleton<IPaymentProvider>(services => services.GetRequiredService<XBezahldiensteProvider>());
+        }
+
+        builder.Services.AddHostedService<ProviderPoller>();
     }
 
     /// <summary>Forms, through service discovery, tells whose a submission is; without it citizens' calls answer 503.</summary>

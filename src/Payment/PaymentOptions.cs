@@ -27,6 +27,21 @@ public sealed class PaymentOptions
     [Required, MinLength(32)]
     public string SecretKey { get; set; } = "";
 
+    /// <summary>How often the poller looks for payments due to be asked about (providers that do not push).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan PollScanInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The first wait before asking a provider again; it doubles with every question.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between two questions.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The municipal payment platform (off without Payment:XBezahldienste:BaseUrl).</summary>
+    public Providers.XBezahldienste.XBezahldiensteOptions XBezahldienste { get; set; } = new();
+
     /// <summary>The platform's public address (the gateway) for links to pages the payment service serves; else the request's own.</summary>
     public string? PublicUrl { get; set; }
 

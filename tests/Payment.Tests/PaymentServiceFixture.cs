@@ -18,6 +18,19 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
 
     public ProjectResource Service => _payment!;
 
+    public const string XBezahldiensteOriginator = "fuehrungszeugnis";
+    public const string XBezahldiensteEndpoint = "08221000";
+
+    /// <summary>The payment platform the XBezahldienste adapter talks to: a process of its own, on a port that stays the same across its restarts.</summary>
+    public ProjectResource Simulator { get; private set; } = null!;
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public string HttpUrl => _payment!.HttpUrl;
 
     public string KafkaBootstrapServers => _infrastructure.KafkaBootstrapServers;
@@ -27,6 +40,11 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
         await _infrastructure.InitializeAsync();
         Issuer = await TestIssuer.StartAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        Simulator = new ProjectResource("xbezahldienste", "tests/XBezahldiensteSimulator/EfaPlatform.XBezahldiensteSimulator.csproj")
+            .WithHttpEndpoint(FreePort())
+            .WithEnvironment("Simulator__StateFile", Path.Combine(TestDirectories.Create("xbezahldienste"), "transactions.json"))
+            .WithEnvironment("Simulator__Originators", $"{XBezahldiensteOriginator}/{XBezahldiensteEndpoint}");
+        await Simulator.StartAsync(timeout.Token);
         _payment = new ProjectResource("payment", "src/Payment/EfaPlatform.Payment.csproj")
             .WithHttpEndpoint()
             .WithGrpcEndpoint()
@@ -39,7 +57,12 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
             .WithEnvironment("Payment__SecretKey", SecretKey)
             .WithEnvironment("Payment__TestProvider__Enabled", "true")
             .WithEnvironment("Payment__ExpiresAfter", ExpiresAfter.ToString())
-            .WithEnvironment("Payment__ExpiryScanInterval", "00:00:00.500");
+            .WithEnvironment("Payment__ExpiryScanInterval", "00:00:00.500")
+            .WithEnvironment("Payment__XBezahldienste__BaseUrl", Simulator.HttpUrl)
+            .WithEnvironment("Payment__XBezahldienste__Timeout", "00:00:02")
+            .WithEnvironment("Payment__PollScanInterval", "00:00:00.200")
+            .WithEnvironment("Payment__PollInterval", "00:00:00.200")
+            .WithEnvironment("Payment__MaxPollInterval", "00:00:01");
         await _payment.StartAsync(timeout.Token);
     }
 
@@ -50,6 +73,7 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
             await _payment.StopAsync();
         }
 
+        await Simulator.StopAsync();
         await Issuer.DisposeAsync();
         await _infrastructure.DisposeAsync();
     }

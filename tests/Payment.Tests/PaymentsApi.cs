@@ -23,11 +23,15 @@ public sealed class PaymentsApi(PaymentServiceFixture fixture) : IDisposable
 
     public string Machine => fixture.Machine(Tenant);
 
-    public async Task<PaymentsApi> SetUpAsync(object? kassenzeichenFormat = null)
+    public async Task<PaymentsApi> SetUpAsync(object? kassenzeichenFormat = null, string provider = "test")
     {
-        var (status, body) = await Http.SendAsync(HttpMethod.Put, $"/api/payment/v1/tenants/{Tenant}/settings", Admin,
-            new { provider = "test", returnOrigins = new[] { ReturnOrigin }, kassenzeichenFormat = kassenzeichenFormat ?? new { prefix = "50", includeYear = true, sequenceDigits = 6, checkDigit = "luhn" } },
-            Guid.NewGuid().ToString());
+        var (status, body) = await Http.SendAsync(HttpMethod.Put, $"/api/payment/v1/tenants/{Tenant}/settings", Admin, new
+        {
+            provider, returnOrigins = new[] { ReturnOrigin },
+            kassenzeichenFormat = kassenzeichenFormat ?? new { prefix = "50", includeYear = true, sequenceDigits = 6, checkDigit = "luhn" },
+            xbezahldiensteOriginatorId = provider == "xbezahldienste" ? PaymentServiceFixture.XBezahldiensteOriginator : "",
+            xbezahldiensteEndpointId = provider == "xbezahldienste" ? PaymentServiceFixture.XBezahldiensteEndpoint : "",
+        }, Guid.NewGuid().ToString());
         Assert.True(status == HttpStatusCode.OK, body.ToString());
         Secret = await RotateSecretAsync();
         return this;

@@ -65,14 +65,23 @@ public sealed class PaymentStarter(
         var (settings, provider) = await ProviderOfAsync(request.TenantId, request.ReturnUrl, cancellationToken);
         var now = clock.GetUtcNow();
         await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var payment = await store.CreateForClientAsync(transaction, request, $"client:{clientId}", now, cancellationToken);
+        // Created and committed first, started second: when the provider's answer is lost, the retry starts the same
+        // payment, so the provider sees the same transaction again (its request id is the payment's id).
+        StoredPayment payment;
+        await using (var create = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            payment = await store.CreateForClientAsync(create, request, $"client:{clientId}", now, cancellationToken);
+            await create.CommitAsync(cancellationToken);
+        }
+
         if (payment.AmountCents != request.AmountCents || payment.Description != request.Description || payment.Reference != request.Reference
             || payment.RequestedReturnUrl != request.ReturnUrl)
         {
             throw FieldErrors.Conflict($"The request id {request.RequestId} was used for another payment; a new payment needs a new request id.");
         }
 
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        payment = (await store.ReadAsync(transaction, payment.Id, forUpdate: true, cancellationToken))!;
         if (payment.State == PaymentState.Created)
         {
             payment = await OpenAsync(transaction, payment, settings, provider, request.ReturnUrl, $"client:{clientId}", now, cancellationToken);

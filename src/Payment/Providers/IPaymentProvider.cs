@@ -43,5 +43,16 @@ public sealed class PaymentProviders(IEnumerable<IPaymentProvider> providers)
 
     public IReadOnlyCollection<string> Names => _byName.Keys;
 
+    /// <summary>The providers that are asked rather than calling back.</summary>
+    public IEnumerable<IPolledPaymentProvider> Polled => _byName.Values.OfType<IPolledPaymentProvider>();
+
     public IPaymentProvider? Find(string name) => _byName.GetValueOrDefault(name);
+}
+
+/// <summary>A provider failed (unreachable, too slow, an error answer): try again later; to a citizen, 503.</summary>
+public sealed class ProviderException(string message, Exception? inner = null)
+    : Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, $"{message} Try again in a moment.", inner), message)
+{
+    /// <summary>The provider answered, and does not know the transaction: no money was taken through it.</summary>
+    public bool TransactionUnknown { get; init; }
 }
