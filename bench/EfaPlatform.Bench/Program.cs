@@ -42,5 +42,14 @@ var megabytes = new Option<int>("--megabytes") { DefaultValueFactory = _ => 1000
 var documents = new Command("documents", "Upload and download MiB/s straight to documents and through the gateway (HTTP, gRPC) beside dd, and peak memory.") { megabytes };
 documents.SetAction(parse => DocumentsBenchmark.RunAsync(parse.GetValue(megabytes)));
 
-var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation, documents };
+var paymentConcurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 16, Description = "Concurrent clients." };
+var paymentSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds per call." };
+var paymentConfirmations = new Option<int>("--confirmations") { DefaultValueFactory = _ => 50, Description = "Submissions paid one after another for the confirmation-to-paid time." };
+var payments = new Command("payments", "Payments created/s, callbacks handled/s through the gateway, and confirmation → submission paid, whole platform running.")
+{
+    paymentConcurrency, paymentSeconds, paymentConfirmations,
+};
+payments.SetAction(parse => PaymentsBenchmark.RunAsync(parse.GetValue(paymentConcurrency), TimeSpan.FromSeconds(parse.GetValue(paymentSeconds)), parse.GetValue(paymentConfirmations)));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation, documents, payments };
 return await root.Parse(args).InvokeAsync();
