@@ -59,4 +59,7 @@ public sealed class FieldErrors
     public static RpcException Denied(string why) => new(new Grpc.Core.Status(StatusCode.PermissionDenied, why));
 
     public static RpcException Conflict(string why) => new(new Grpc.Core.Status(StatusCode.AlreadyExists, why));
+
+    /// <summary>The request is fine, but what it asks for cannot happen in the state things are in (400 over REST).</summary>
+    public static RpcException Precondition(string why) => new(new Grpc.Core.Status(StatusCode.FailedPrecondition, why));
 }

@@ -1,6 +1,7 @@
 namespace EfaPlatform.Messaging;
 
-internal static class Backoff
+/// <summary>The platform's one backoff rule, for retries of handlers and for asking providers again.</summary>
+public static class Backoff
 {
     /// <summary>Exponential: <paramref name="first"/> for attempt 1, doubled each time, never above <paramref name="max"/>.</summary>
     public static TimeSpan For(int attempt, TimeSpan first, TimeSpan max)

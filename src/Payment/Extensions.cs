@@ -26,7 +26,8 @@ public static class Extensions
         builder.Services.AddSingleton<PaymentSettingsStore>();
         builder.Services.AddSingleton<PaymentStarter>();
         builder.Services.AddSingleton<Refunds.PaymentRefunds>();
-        builder.Services.AddSingleton<Reconciliation.ExportBuilder>();
+        builder.Services.AddSingleton<ExportBuilder>();
+        builder.Services.AddSingleton<ExportStore>();
         builder.Services.AddSingleton<ProviderConfirmations>();
         builder.Services.AddSingleton<CallbackSecrets>();
         builder.Services.AddSingleton<CallbackReceiver>();

@@ -4,7 +4,7 @@ using EfaPlatform.Payment.Kassenzeichen;
 namespace EfaPlatform.Payment;
 
 /// <summary>Configuration section "Payment".</summary>
-public sealed class PaymentOptions
+public sealed class PaymentOptions : IValidatableObject
 {
     public const string SectionName = "Payment";
 
@@ -53,6 +53,24 @@ public sealed class PaymentOptions
     /// test provider, for example).
     /// </summary>
     public Dictionary<string, ConfiguredPaymentSettings> Tenants { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What data annotations do not reach: the nested format and the configured municipalities.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (property, problem) in DefaultKassenzeichenFormat.Problems())
+        {
+            yield return new ValidationResult($"{property} {problem}", [$"{nameof(DefaultKassenzeichenFormat)}.{property}"]);
+        }
+
+        foreach (var (tenant, settings) in Tenants)
+        {
+            if (!Guid.TryParse(tenant, out _) || settings.Provider.Length == 0 || settings.ReturnOrigins.Count == 0
+                || settings.ReturnOrigins.Any(origin => Settings.ReturnUrls.OriginProblem(origin) is not null))
+            {
+                yield return new ValidationResult($"needs a tenant id, a provider and return origins like https://host[:port]", [$"{nameof(Tenants)}.{tenant}"]);
+            }
+        }
+    }
 }
 
 public sealed class TestProviderOptions

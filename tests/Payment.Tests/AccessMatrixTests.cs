@@ -46,12 +46,12 @@ public sealed class AccessMatrixTests(PaymentServiceFixture fixture) : IAsyncLif
             new { date = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd") }, Guid.NewGuid().ToString());
         var exportId = export.GetProperty("exportId").GetString();
         await Eventually.WaitAsync(async () => (await _a.Http.SendAsync(HttpMethod.Get, $"/api/payment/v1/submissions/{submissionId}/payment", fixture.Staff(_a.Tenant))).Status
-            == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the submission's payment exists");
+            == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the submission's payment exists");
 
         var callers = new Dictionary<string, string?>
         {
-            ["a-admin"] = _a.Admin, ["a-caseworker"] = fixture.Staff(_a.Tenant), ["a-client"] = _a.Machine,
-            ["b-admin"] = _b.Admin, ["b-caseworker"] = fixture.Staff(_b.Tenant), ["b-client"] = _b.Machine,
+            ["a-admin"] = _a.Admin, ["a-caseworker"] = fixture.Refunder(_a.Tenant), ["a-client"] = _a.Machine,
+            ["b-admin"] = _b.Admin, ["b-caseworker"] = fixture.Refunder(_b.Tenant), ["b-client"] = _b.Machine,
             ["operator"] = fixture.Staff(_b.Tenant, "platform-admin"), ["citizen"] = fixture.Citizen("citizen-matrix"), ["anonymous"] = null,
         };
         const HttpStatusCode ok = HttpStatusCode.OK, denied = HttpStatusCode.Forbidden, missing = HttpStatusCode.NotFound, anonymous = HttpStatusCode.Unauthorized;

@@ -54,7 +54,7 @@ public sealed class CallbackTests(PaymentServiceFixture fixture) : IAsyncLifetim
         Assert.Equal("applied: succeeded", (await _api.CallbackAsync(paidFirst, "succeeded")).Body.GetProperty("outcome").GetString());
         Assert.Equal("ignored: failed after succeeded", (await _api.CallbackAsync(paidFirst, "failed")).Body.GetProperty("outcome").GetString());
         Assert.Equal("applied: cancelled", (await _api.CallbackAsync(cancelledFirst, "cancelled")).Body.GetProperty("outcome").GetString());
-        Assert.Equal("ignored: succeeded after cancelled", (await _api.CallbackAsync(cancelledFirst, "succeeded")).Body.GetProperty("outcome").GetString());
+        Assert.Equal("ignored: succeeded after cancelled; refund due", (await _api.CallbackAsync(cancelledFirst, "succeeded")).Body.GetProperty("outcome").GetString());
 
         Assert.Equal("succeeded", (await _api.PaymentAsync(paidFirst)).GetProperty("state").GetString());
         Assert.Equal("cancelled", (await _api.PaymentAsync(cancelledFirst)).GetProperty("state").GetString());
@@ -112,7 +112,11 @@ public sealed class CallbackTests(PaymentServiceFixture fixture) : IAsyncLifetim
         var expired = await _api.EventuallyInStateAsync(id, "expired");
 
         Assert.Equal("expiry", expired.GetProperty("history")[2].GetProperty("source").GetString());
-        Assert.Equal("ignored: succeeded after expired", (await _api.CallbackAsync(id, "succeeded")).Body.GetProperty("outcome").GetString());
+        // Paid after all, too late: the state stays, and the payment shows the money is owed back.
+        Assert.Equal("ignored: succeeded after expired; refund due", (await _api.CallbackAsync(id, "succeeded")).Body.GetProperty("outcome").GetString());
+        var owed = await _api.PaymentAsync(id);
+        Assert.Equal("expired", owed.GetProperty("state").GetString());
+        Assert.True(owed.GetProperty("refundDue").GetBoolean());
         Assert.Equal(["de.efa.payment.payment.expired.v1"], (await EventsOfAsync(id)).Select(e => e.Type));
     }
 

@@ -91,6 +91,9 @@ public sealed class ClientPaymentTests(PaymentServiceFixture fixture) : IAsyncLi
             Assert.True(errors.TryGetProperty(field, out _), $"{field}: {problem}");
         }
 
+        // Left out, the Kassenzeichen format stays as it was.
+        Assert.Equal(HttpStatusCode.OK, (await _api.Http.SendAsync(HttpMethod.Put, path, _api.Admin,
+            new { provider = "test", returnOrigins = new[] { PaymentsApi.ReturnOrigin } }, Guid.NewGuid().ToString())).Status);
         var (read, settings) = await _api.Http.SendAsync(HttpMethod.Get, path, _api.Admin);
         Assert.Equal(HttpStatusCode.OK, read);
         Assert.Equal("HD", settings.GetProperty("kassenzeichenFormat").GetProperty("prefix").GetString());

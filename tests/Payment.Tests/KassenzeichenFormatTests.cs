@@ -39,4 +39,14 @@ public sealed class KassenzeichenFormatTests
 
         Assert.False(format.HasValidCheckDigit(typo));
     }
+
+    [Fact]
+    public void Letters_count_as_their_two_digits_position_in_the_alphabet_plus_nine()
+    {
+        // H = 17, D = 13: "HD1" is checked as 1 7 1 3 1.
+        Assert.Equal('4', KassenzeichenFormat.LuhnDigit("HD1"));
+        Assert.Equal(KassenzeichenFormat.LuhnDigit("17131"), KassenzeichenFormat.LuhnDigit("HD1"));
+        var format = new KassenzeichenFormat { Prefix = "HD", IncludeYear = false, SequenceDigits = 3 };
+        Assert.True(format.HasValidCheckDigit(format.Format(2026, 7)));
+    }
 }

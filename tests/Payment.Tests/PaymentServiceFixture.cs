@@ -54,6 +54,8 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
             .WithEnvironment("ConnectionStrings__kafka", _infrastructure.KafkaBootstrapServers)
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)
             .WithEnvironment("Messaging__FetchWaitMax", "00:00:00.020")
+            // After CrashTests' kill -9 the dead consumer's partitions wait for its session to time out (45 s by default).
+            .WithEnvironment("Messaging__Kafka__session.timeout.ms", "6000")
             .WithEnvironment("Payment__SecretKey", SecretKey)
             .WithEnvironment("Payment__TestProvider__Enabled", "true")
             .WithEnvironment("Payment__ExpiresAfter", ExpiresAfter.ToString())
@@ -80,6 +82,10 @@ public sealed class PaymentServiceFixture : IAsyncLifetime
 
     public string Staff(string tenant, string role = "caseworker") =>
         Issuer.Issue(TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: tenant, role: role));
+
+    /// <summary>A caseworker or tenant-admin signed in with a second factor, as moving money back needs.</summary>
+    public string Refunder(string tenant, string role = "caseworker") =>
+        Issuer.Issue(TestIssuer.Person($"staff-{Guid.NewGuid():N}", tenant: tenant, role: role, acr: "substantial"));
 
     public string Machine(string tenant, string scope = "efa.payment") => Issuer.Issue(TestIssuer.Machine($"client-{tenant[..8]}", tenant, scope));
 

@@ -55,7 +55,7 @@ public sealed class ReconciliationTests(PaymentServiceFixture fixture) : IAsyncL
     public async Task The_days_export_holds_every_booking_its_totals_equal_the_events_and_it_stays_the_same()
     {
         var paid = new[] { await PaidAsync(1300), await PaidAsync(2500), await PaidAsync(700) };
-        var (refunded, _) = await _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paid[1]}/refunds", fixture.Staff(_api.Tenant),
+        var (refunded, _) = await _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paid[1]}/refunds", fixture.Refunder(_api.Tenant),
             new { amountCents = 500, reason = "Teilweise erstattet" }, Guid.NewGuid().ToString());
         Assert.Equal(HttpStatusCode.OK, refunded);
         await _api.CreatePaymentAsync(9900); // started, not paid: no booking
@@ -113,7 +113,7 @@ public sealed class ReconciliationTests(PaymentServiceFixture fixture) : IAsyncL
             $"/api/payment/v1/tenants/{Guid.NewGuid()}/exports/{id}/csv", fixture.Staff(Guid.NewGuid().ToString(), "tenant-admin"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _api.Http.SendAsync(HttpMethod.Get, $"{path}/{Guid.NewGuid()}", _api.Admin)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _api.Http.SendAsync(HttpMethod.Get, $"{path}/{Guid.NewGuid()}/csv", _api.Admin)).Status);
-        foreach (var day in new[] { "2999-01-01", "03.12.2026", "2026-13-01", "" })
+        foreach (var day in new[] { "2999-01-01", "0001-01-01", "03.12.2026", "2026-13-01", "" })
         {
             var (status, problem) = await _api.Http.SendAsync(HttpMethod.Post, path, _api.Admin, new { date = day }, Guid.NewGuid().ToString());
             Assert.Equal(HttpStatusCode.BadRequest, status);

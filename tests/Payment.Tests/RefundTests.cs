@@ -25,7 +25,7 @@ public sealed class RefundTests(PaymentServiceFixture fixture) : IAsyncLifetime
     }
 
     private Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> RefundAsync(string paymentId, long amountCents, string? token = null, string? key = null) =>
-        _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paymentId}/refunds", token ?? fixture.Staff(_api.Tenant),
+        _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paymentId}/refunds", token ?? fixture.Refunder(_api.Tenant),
             new { amountCents, reason = "Antrag zurückgezogen" }, key ?? Guid.NewGuid().ToString());
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RefundTests(PaymentServiceFixture fixture) : IAsyncLifetime
     {
         var id = await PaidAsync(1300);
         var key = Guid.NewGuid().ToString();
-        var caseworker = fixture.Staff(_api.Tenant);
+        var caseworker = fixture.Refunder(_api.Tenant);
 
         var (first, refund) = await RefundAsync(id, 500, caseworker, key);
         var (repeated, same) = await RefundAsync(id, 500, caseworker, key);
@@ -77,14 +77,15 @@ public sealed class RefundTests(PaymentServiceFixture fixture) : IAsyncLifetime
         var unpaid = (await _api.CreatePaymentAsync()).GetProperty("paymentId").GetString()!;
         var other = Guid.NewGuid().ToString();
 
-        Assert.Equal(HttpStatusCode.NotFound, (await RefundAsync(paid, 100, fixture.Staff(other))).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await RefundAsync(paid, 100, fixture.Refunder(other))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await RefundAsync(paid, 100, fixture.Staff(_api.Tenant))).Status); // password only, no second factor
         Assert.Equal(HttpStatusCode.Forbidden, (await RefundAsync(paid, 100, fixture.Citizen("citizen-r"))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await RefundAsync(paid, 100, _api.Machine)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paid}/refunds", null, new { amountCents = 1 })).Status);
         var (unpaidStatus, unpaidProblem) = await RefundAsync(unpaid, 100);
         Assert.Equal(HttpStatusCode.BadRequest, unpaidStatus);
         Assert.Contains("started", unpaidProblem.GetProperty("detail").GetString());
-        var (noKey, noKeyProblem) = await _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paid}/refunds", fixture.Staff(_api.Tenant),
+        var (noKey, noKeyProblem) = await _api.Http.SendAsync(HttpMethod.Post, $"/api/payment/v1/payments/{paid}/refunds", fixture.Refunder(_api.Tenant),
             new { amountCents = 100, reason = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, noKey);
         Assert.True(noKeyProblem.GetProperty("errors").TryGetProperty("idempotencyKey", out _));

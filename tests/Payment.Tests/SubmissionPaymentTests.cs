@@ -16,14 +16,15 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<string> SubmitAsync(long feeCents, string? eventId = null, string? submissionId = null)
+    /// <param name="key">The Kafka key, when it is not the submission's own (to line an event up behind another submission's).</param>
+    private async Task<string> SubmitAsync(long feeCents, string? eventId = null, string? submissionId = null, string? key = null)
     {
         submissionId ??= Guid.CreateVersion7().ToString();
         await KafkaProbe.PublishAsync(fixture.KafkaBootstrapServers, new SubmissionSubmitted
         {
             SubmissionId = submissionId, TenantId = _tenant, ServiceId = "fuehrungszeugnis", ServiceVersion = 1, LeikaKey = "99108004000000",
             Reference = "HD-2026-000123", FeeAmountCents = feeCents, SubmittedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
-        }, submissionId, eventId ?? Guid.NewGuid().ToString());
+        }, key ?? submissionId, eventId ?? Guid.NewGuid().ToString());
         return submissionId;
     }
 
@@ -35,7 +36,7 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
         {
             var (status, body) = await PaymentOfAsync(submissionId, fixture.Staff(_tenant));
             return status == HttpStatusCode.OK ? (JsonElement?)body : null;
-        }, TimeSpan.FromSeconds(30), "the payment of the submission exists"))!.Value;
+        }, TimeSpan.FromSeconds(60), "the payment of the submission exists"))!.Value;
 
     [Fact]
     public async Task A_fee_bearing_submission_gets_one_payment_of_its_fee_with_a_kassenzeichen_whatever_the_redeliveries()
@@ -44,8 +45,10 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
         var submission = await SubmitAsync(1300, eventId);
         await SubmitAsync(1300, eventId, submission); // the same event again
         await SubmitAsync(1300, submissionId: submission); // announced twice under two event ids
+        var marker = await SubmitAsync(700, key: submission); // after them in the same partition: once it is handled, so are they
 
         var payment = await EventuallyPaymentOfAsync(submission);
+        var afterwards = await EventuallyPaymentOfAsync(marker);
 
         Assert.Equal(1300, payment.GetProperty("amountCents").GetInt64());
         Assert.Equal("EUR", payment.GetProperty("currency").GetString());
@@ -58,6 +61,8 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
         var history = payment.GetProperty("history").EnumerateArray().ToList();
         Assert.Equal("created", Assert.Single(history).GetProperty("state").GetString());
         Assert.Equal("submission.submitted", history[0].GetProperty("source").GetString());
+        // The redeliveries took no Kassenzeichen: the next payment has the next number.
+        Assert.Equal($"{DateTimeOffset.UtcNow.Year}000002", afterwards.GetProperty("kassenzeichen").GetString()![..^1]);
     }
 
     [Fact]
@@ -66,7 +71,8 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
         var first = await EventuallyPaymentOfAsync(await SubmitAsync(1300));
         var second = await EventuallyPaymentOfAsync(await SubmitAsync(2500));
 
-        Assert.NotEqual(first.GetProperty("kassenzeichen").GetString(), second.GetProperty("kassenzeichen").GetString());
+        var sequence = (string kassenzeichen) => long.Parse(kassenzeichen[4..^1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(sequence(first.GetProperty("kassenzeichen").GetString()!) + 1, sequence(second.GetProperty("kassenzeichen").GetString()!));
         Assert.Equal(2500, second.GetProperty("amountCents").GetInt64());
     }
 
@@ -74,8 +80,8 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
     public async Task A_free_submission_gets_no_payment()
     {
         var free = await SubmitAsync(0);
-        var paid = await SubmitAsync(1300);
-        await EventuallyPaymentOfAsync(paid); // announced after the free one on the same topic: the free one has been handled
+        var paid = await SubmitAsync(1300, key: free);
+        await EventuallyPaymentOfAsync(paid); // behind the free one in its partition: the free one has been handled
 
         var (status, body) = await PaymentOfAsync(free, fixture.Staff(_tenant));
 
@@ -96,7 +102,7 @@ public sealed class SubmissionPaymentTests(PaymentServiceFixture fixture) : IDis
         Assert.Equal(HttpStatusCode.OK, (await PaymentOfAsync(submission, fixture.Staff(otherTenant, "platform-admin"))).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await PaymentOfAsync(submission, fixture.Staff(otherTenant))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await PaymentOfAsync(submission, fixture.Issuer.Issue(TestIssuer.Machine("fachverfahren", _tenant, "efa.forms")))).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PaymentOfAsync(submission, fixture.Issuer.Issue(TestIssuer.Person("someone", role: "organisation")))).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PaymentOfAsync(submission, fixture.Issuer.Issue(TestIssuer.Person("someone")))).Status);
         var (anonymous, problem) = await PaymentOfAsync(submission, null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal(401, problem.GetProperty("status").GetInt32());

@@ -31,6 +31,9 @@ public sealed class XBezahldiensteTests(PaymentServiceFixture fixture) : IAsyncL
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }
 
+    private async Task<int> FaultsLeftAsync() =>
+        (await _platform.GetFromJsonAsync<System.Text.Json.JsonElement>("/_control/requests")).GetProperty("faultsLeft").GetInt32();
+
     private async Task<int> TransactionsAsync() =>
         (await _platform.GetFromJsonAsync<System.Text.Json.JsonElement>("/_control/requests")).GetProperty("transactions").GetInt32();
 
@@ -69,6 +72,7 @@ public sealed class XBezahldiensteTests(PaymentServiceFixture fixture) : IAsyncL
 
         await _api.EventuallyInStateAsync(id, "succeeded");
         Assert.Single(await EventsOfAsync(id));
+        Assert.Equal(0, await FaultsLeftAsync()); // every timeout and error was met on the way
     }
 
     [Fact]

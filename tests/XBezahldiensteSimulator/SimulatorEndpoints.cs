@@ -60,7 +60,7 @@ public static partial class SimulatorEndpoints
 
             return Results.Ok();
         });
-        app.MapGet("/_control/requests", (Transactions transactions) => Results.Ok(new { requests = transactions.Requests, transactions = transactions.Count }));
+        app.MapGet("/_control/requests", (Transactions transactions) => Results.Ok(new { requests = transactions.Requests, transactions = transactions.Count, faultsLeft = transactions.Faults.Count }));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, string originatorId, string endPointId, Transactions transactions)

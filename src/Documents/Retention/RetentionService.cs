@@ -57,13 +57,5 @@ public sealed class RetentionService(RetentionStore store, IOptions<DocumentsOpt
         return response;
     }
 
-    private static Guid Tenant(string tenantId, ServerCallContext context)
-    {
-        if (!Guid.TryParse(tenantId, out var id))
-        {
-            new FieldErrors().Add("tenant_id", "must be a tenant id").ThrowIfAny();
-        }
-
-        return context.GetHttpContext().User.CanActForTenant(tenantId) ? id : throw FieldErrors.Denied("This is another municipality's policy.");
-    }
+    private static Guid Tenant(string tenantId, ServerCallContext context) => context.TenantTheCallerActsFor(tenantId, "This is another municipality's policy.");
 }

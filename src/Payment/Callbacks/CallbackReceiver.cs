@@ -45,9 +45,14 @@ public sealed partial class CallbackReceiver(
             {
                 return new CallbackAnswer(StatusCodes.Status200OK, await ApplyAsync(tenantId, provider, message, now, cancellationToken));
             }
-            catch (PaymentChangedException) when (attempt < Attempts)
+            catch (PaymentChangedException)
             {
-                // The expiry worker or another callback changed the payment meanwhile: decide again on what it is now.
+                // The expiry worker or another callback changed the payment meanwhile: decide again on what it is now,
+                // and after a few tries let the provider send it again later (nothing was recorded).
+                if (attempt == Attempts)
+                {
+                    return new CallbackAnswer(StatusCodes.Status409Conflict, "The payment is changing right now; send the callback again.");
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ namespace EfaPlatform.Payment.Callbacks;
 /// the database alone reveals none). Rotating makes a new secret the one providers sign with; the one before stays
 /// valid for <see cref="RotationGrace"/>, so that callbacks already signed with it are still taken.
 /// </summary>
-public sealed class CallbackSecrets(NpgsqlDataSource dataSource, IOptions<PaymentOptions> options, TimeProvider clock)
+public sealed partial class CallbackSecrets(NpgsqlDataSource dataSource, IOptions<PaymentOptions> options, TimeProvider clock, ILogger<CallbackSecrets> logger)
 {
     public static readonly TimeSpan RotationGrace = TimeSpan.FromHours(24);
     private const string Prefix = "whsec_";
@@ -28,7 +28,15 @@ public sealed class CallbackSecrets(NpgsqlDataSource dataSource, IOptions<Paymen
         var secrets = new List<byte[]>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            secrets.Add(Encoding.UTF8.GetBytes(Unseal(tenantId, reader.GetGuid(0), reader.GetFieldValue<byte[]>(1))));
+            try
+            {
+                secrets.Add(Encoding.UTF8.GetBytes(Unseal(tenantId, reader.GetGuid(0), reader.GetFieldValue<byte[]>(1))));
+            }
+            catch (CryptographicException)
+            {
+                // Sealed under another Payment:SecretKey: it verifies nothing; the municipality rotates to a new one.
+                LogUnreadable(logger, tenantId, reader.GetGuid(0));
+            }
         }
 
         return secrets;
@@ -85,4 +93,7 @@ public sealed class CallbackSecrets(NpgsqlDataSource dataSource, IOptions<Paymen
     }
 
     private static byte[] AssociatedData(Guid tenantId, Guid id) => [.. tenantId.ToByteArray(), .. id.ToByteArray()];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Callback secret {SecretId} of tenant {TenantId} does not open with Payment:SecretKey (was the key changed?); rotate the secret")]
+    private static partial void LogUnreadable(ILogger logger, Guid tenantId, Guid secretId);
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 
@@ -14,18 +13,34 @@ public sealed class KassenzeichenFormat
     public const string NoCheckDigit = "none";
 
     /// <summary>Digits and capital letters, up to 12.</summary>
-    [RegularExpression("^[0-9A-Z]{0,12}$")]
     public string Prefix { get; set; } = "";
 
     public bool IncludeYear { get; set; } = true;
 
     /// <summary>At least this many digits; a larger number grows the reference rather than repeating one.</summary>
-    [Range(3, 12)]
     public int SequenceDigits { get; set; } = 6;
 
     /// <summary>"luhn" (mod 10 over the digits, letters as their position in the alphabet + 9) or "none".</summary>
-    [RegularExpression("^(luhn|none)$")]
     public string CheckDigit { get; set; } = Luhn;
+
+    /// <summary>What is wrong with this format, by property (camelCase), or nothing.</summary>
+    public IEnumerable<(string Property, string Problem)> Problems()
+    {
+        if (Prefix is null || Prefix.Length > 12 || !Prefix.All(c => char.IsAsciiDigit(c) || char.IsAsciiLetterUpper(c)))
+        {
+            yield return ("prefix", "must be up to 12 digits and capital letters");
+        }
+
+        if (SequenceDigits is < 3 or > 12)
+        {
+            yield return ("sequenceDigits", "must be from 3 to 12");
+        }
+
+        if (CheckDigit is not (Luhn or NoCheckDigit))
+        {
+            yield return ("checkDigit", $"must be {Luhn} or {NoCheckDigit}");
+        }
+    }
 
     public string Format(int year, long sequence)
     {

@@ -36,7 +36,7 @@ public sealed partial class ExpiryWorker(
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
     {
         var expired = 0;
-        foreach (var id in await store.ExpiredAsync(clock.GetUtcNow(), Batch, cancellationToken))
+        foreach (var id in await store.DueToExpireAsync(clock.GetUtcNow(), Batch, cancellationToken))
         {
             var now = clock.GetUtcNow();
             await using var connection = await store.OpenAsync(cancellationToken);
@@ -70,6 +70,11 @@ public sealed partial class ExpiryWorker(
             catch (PaymentChangedException)
             {
                 // Confirmed (or expired by another replica) meanwhile: nothing left to do.
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One payment's trouble must not hold up the others.
+                LogExpiringFailed(logger, exception, id);
             }
         }
 
@@ -106,6 +111,9 @@ public sealed partial class ExpiryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} is due to expire, but its provider did not answer ({Reason}); waiting for it")]
     private static partial void LogPostponed(ILogger logger, Guid paymentId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Expiring payment {PaymentId} failed; trying again at the next scan")]
+    private static partial void LogExpiringFailed(ILogger logger, Exception exception, Guid paymentId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Expiring payments failed; trying again at the next scan")]
     private static partial void LogFailed(ILogger logger, Exception exception);

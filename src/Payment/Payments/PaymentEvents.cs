@@ -7,7 +7,9 @@ namespace EfaPlatform.Payment.Payments;
 
 /// <summary>
 /// The event a payment's new state announces, added to the outbox in the transaction that changed the state: it is
-/// published if and only if the change commits, once. Keyed by submission id; amounts and ids only, no personal data.
+/// published if and only if the change commits, once. Keyed by submission id (a machine client's payment: by its own
+/// id); amounts and ids only, no personal data. A cancelled payment is announced as failed with reason "cancelled":
+/// for forms both mean the same, the citizen may pay again.
 /// </summary>
 public sealed class PaymentEvents(EventOutbox outbox)
 {

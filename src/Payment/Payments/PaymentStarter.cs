@@ -17,9 +17,9 @@ public sealed class PaymentStarter(
 {
     public async Task<StoredPayment> StartAsync(SubmissionSummary submission, string returnUrl, CancellationToken cancellationToken)
     {
-        if (submission.Status != "payment_pending" || submission.FeeAmountCents <= 0)
+        if (!submission.AwaitsPayment)
         {
-            throw Precondition(submission.Status is "paid" or "delivered" or "decided" or "rejected"
+            throw FieldErrors.Precondition(submission.IsPaid
                 ? "The fee of this submission is paid."
                 : $"The submission is {submission.Status}: there is nothing to pay.");
         }
@@ -27,28 +27,34 @@ public sealed class PaymentStarter(
         var (settings, provider) = await ProviderOfAsync(submission.TenantId, returnUrl, cancellationToken);
         var now = clock.GetUtcNow();
         await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var fee = new SubmissionFee(submission.SubmissionId, submission.TenantId, submission.Reference, submission.ServiceId, submission.FeeAmountCents);
-        await store.CreateForSubmissionAsync(transaction, fee, now, cancellationToken);
-        var payment = (await store.ReadLatestOfSubmissionAsync(transaction, submission.SubmissionId, cancellationToken))!;
+        // The payment to start is made and committed first (the Kassenzeichen counter is locked only that long, not
+        // across the provider's answer), then started under its row lock: two clicks open one provider transaction.
+        await using (var prepare = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            var fee = new SubmissionFee(submission.SubmissionId, submission.TenantId, submission.Reference, submission.ServiceId, submission.FeeAmountCents);
+            await store.CreateForSubmissionAsync(prepare, fee, now, cancellationToken);
+            var latest = (await store.LockLatestOfSubmissionAsync(prepare, submission.SubmissionId, cancellationToken))!;
+            if (latest.State is PaymentState.Failed or PaymentState.Cancelled or PaymentState.Expired)
+            {
+                await store.CreateNextAttemptAsync(prepare, latest, $"attempt after {latest.State}", now, cancellationToken);
+            }
 
+            await prepare.CommitAsync(cancellationToken);
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var payment = (await store.LockLatestOfSubmissionAsync(transaction, submission.SubmissionId, cancellationToken))!;
         if (payment.State == PaymentState.Started && payment.ExpiresAt > now)
         {
             return payment;
         }
 
-        if (payment.State is PaymentState.Failed or PaymentState.Cancelled or PaymentState.Expired)
-        {
-            var next = await store.CreateNextAttemptAsync(transaction, payment, $"attempt after {payment.State}", now, cancellationToken);
-            payment = (await store.ReadAsync(transaction, next, forUpdate: true, cancellationToken))!;
-        }
-
         if (payment.State != PaymentState.Created)
         {
-            // Succeeded (forms has not heard yet), or started and past its time (the expiry worker is about to end it).
-            throw Precondition(payment.State == PaymentState.Started
-                ? "The last payment is just expiring; try again in a minute."
-                : "The fee of this submission is paid.");
+            // Succeeded (forms has not heard yet), ended a moment ago, or started and past its time (about to expire).
+            throw FieldErrors.Precondition(payment.State is PaymentState.Succeeded or PaymentState.PartiallyRefunded or PaymentState.Refunded
+                ? "The fee of this submission is paid."
+                : "The last payment is just ending; try again in a minute.");
         }
 
         var started = await OpenAsync(transaction, payment, settings, provider, returnUrl, "citizen", now, cancellationToken);
@@ -97,7 +103,7 @@ public sealed class PaymentStarter(
         var provider = settings is null ? null : providers.Find(settings.Provider);
         if (settings is null || provider is null)
         {
-            throw Precondition("The municipality has not set up online payment.");
+            throw FieldErrors.Precondition("The municipality has not set up online payment.");
         }
 
         if (settings.ReturnUrlProblem(returnUrl) is { } problem)
@@ -119,5 +125,4 @@ public sealed class PaymentStarter(
         }, now, cancellationToken);
     }
 
-    private static RpcException Precondition(string why) => new(new Status(StatusCode.FailedPrecondition, why));
 }

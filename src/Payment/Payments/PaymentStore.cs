@@ -4,8 +4,9 @@ using Npgsql;
 namespace EfaPlatform.Payment.Payments;
 
 /// <summary>
-/// Payments in PostgreSQL, each with the history of its states. Every change names the version it read and fails with
-/// <see cref="PaymentChangedException"/> when somebody else changed the payment first (optimistic concurrency).
+/// Payments in PostgreSQL, each with the history of its states. Every change of state names the version it read and
+/// fails with <see cref="PaymentChangedException"/> when somebody else changed the payment first (optimistic concurrency);
+/// flags beside the state (refund due, the next poll) are set without it.
 /// </summary>
 public sealed class PaymentStore(NpgsqlDataSource dataSource, KassenzeichenIssuer kassenzeichen)
 {
@@ -82,7 +83,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource, KassenzeichenIssue
     private async Task InsertAsync(NpgsqlTransaction transaction, Guid id, Guid tenantId, Guid? submissionId, string reference, string description,
         long amountCents, int attempt, DateTimeOffset now, string source, CancellationToken cancellationToken, string? clientRequestId = null, string? requestedReturnUrl = null)
     {
-        var cashReference = await kassenzeichen.NextAsync(transaction, tenantId, now.Year, cancellationToken);
+        var cashReference = await kassenzeichen.NextAsync(transaction, tenantId, TreasuryCalendar.YearOf(now), cancellationToken);
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
         {
             BatchCommands =
@@ -117,7 +118,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource, KassenzeichenIssue
     public Task<StoredPayment?> ReadAsync(NpgsqlTransaction transaction, Guid paymentId, bool forUpdate, CancellationToken cancellationToken) =>
         ReadOneAsync(transaction.Connection!, transaction, forUpdate ? "where id = $1 for update" : "where id = $1", paymentId, cancellationToken);
 
-    public Task<StoredPayment?> ReadLatestOfSubmissionAsync(NpgsqlTransaction transaction, Guid submissionId, CancellationToken cancellationToken) =>
+    public Task<StoredPayment?> LockLatestOfSubmissionAsync(NpgsqlTransaction transaction, Guid submissionId, CancellationToken cancellationToken) =>
         ReadOneAsync(transaction.Connection!, transaction, "where submission_id = $1 order by attempt desc limit 1 for update", submissionId, cancellationToken);
 
     /// <summary>Moves the payment as read (its version) to <paramref name="change"/>'s state and records it in the history.</summary>
@@ -201,7 +202,7 @@ public sealed class PaymentStore(NpgsqlDataSource dataSource, KassenzeichenIssue
     }
 
     /// <summary>Started payments whose time ran out by <paramref name="now"/>, oldest first.</summary>
-    public async Task<IReadOnlyList<Guid>> ExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> DueToExpireAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand("select id from payments where state = 'started' and expires_at <= $1 order by expires_at limit $2", connection);

@@ -11,13 +11,15 @@ namespace EfaPlatform.Payment.Payments;
 /// <summary>Payments by id: machine clients' own payments, and refunds by the municipality's staff.</summary>
 public sealed partial class PaymentsService
 {
-    public const string Client = EfaPolicies.RolePrefix + EfaClaims.MachineClient;
+    /// <summary>Who creates payments of their own: the municipality's machine clients.</summary>
+    public const string MachineClients = EfaPolicies.RolePrefix + EfaClaims.MachineClient;
 
-    public const string Refunders = EfaPolicies.RolePrefix + EfaClaims.TenantAdmin + "," + EfaClaims.Caseworker;
+    /// <summary>Who pays money back: the municipality's tenant-admins and caseworkers, signed in with a second factor.</summary>
+    public const string Refunders = EfaPolicies.AdministrationPrefix + EfaClaims.TenantAdmin + "," + EfaClaims.Caseworker;
 
     private const long MaxAmountCents = 10_000_000;
 
-    [Authorize(Policy = Client)]
+    [Authorize(Policy = MachineClients)]
     public override async Task<Contracts.Payment.V1.Payment> CreatePayment(CreatePaymentRequest request, ServerCallContext context)
     {
         var user = context.GetHttpContext().User;
@@ -42,7 +44,7 @@ public sealed partial class PaymentsService
         var payment = await starter.CreateForClientAsync(
             new ClientPaymentRequest(tenantId, request.RequestId, request.AmountCents, request.Description, request.Reference, request.ReturnUrl),
             user.SubjectId() ?? "unknown", context.CancellationToken);
-        return ToMessage(payment);
+        return PaymentMapper.ToMessage(payment);
     }
 
     [Authorize(Policy = TenantStaff)]
@@ -50,19 +52,20 @@ public sealed partial class PaymentsService
     {
         var payment = Guid.TryParse(request.PaymentId, out var paymentId) ? await store.FindAsync(paymentId, context.CancellationToken) : null;
         return payment is not null && context.GetHttpContext().User.CanActForTenant(payment.TenantId.ToString())
-            ? ToMessage(payment)
+            ? PaymentMapper.ToMessage(payment)
             : throw FieldErrors.NotFound("The payment");
     }
 
     [Authorize(Policy = Refunders)]
     public override async Task<Refund> RefundPayment(RefundPaymentRequest request, ServerCallContext context)
     {
-        if (context.RequestHeaders.GetValue(IdempotencyInterceptor.MetadataKey) is null)
+        var errors = new FieldErrors();
+        var idempotencyKey = context.RequestHeaders.GetValue(IdempotencyInterceptor.MetadataKey) ?? "";
+        if (idempotencyKey.Length == 0)
         {
-            new FieldErrors().Add("idempotencyKey", "is required: a refund repeated after a lost answer must not pay twice").ThrowIfAny();
+            errors.Add("idempotency_key", "is required: a refund repeated after a lost answer must not pay twice");
         }
 
-        var errors = new FieldErrors();
         Guid.TryParse(request.PaymentId, out var paymentId);
         if (request.AmountCents < 1)
         {
@@ -71,12 +74,12 @@ public sealed partial class PaymentsService
 
         errors.Require("reason", request.Reason, 500).ThrowIfAny();
         var user = context.GetHttpContext().User;
-        var (refund, payment) = await refunds.RefundAsync(paymentId, request.AmountCents, request.Reason, $"staff:{user.SubjectId()}",
+        var (refund, payment) = await refunds.RefundAsync(paymentId, request.AmountCents, request.Reason, $"staff:{user.SubjectId()}", idempotencyKey,
             candidate => user.IsMemberOf(candidate.TenantId.ToString()), context.CancellationToken);
         return new Refund
         {
             RefundId = refund.Id.ToString(), PaymentId = refund.PaymentId.ToString(), AmountCents = refund.AmountCents, Reason = refund.Reason,
-            RefundedAt = Timestamp.FromDateTimeOffset(refund.RefundedAt), Payment = ToMessage(payment),
+            RefundedAt = Timestamp.FromDateTimeOffset(refund.RefundedAt), Payment = PaymentMapper.ToMessage(payment),
         };
     }
 

@@ -1,7 +1,6 @@
 using EfaPlatform.Contracts.Payment.V1;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using EfaPlatform.Payment.Refunds;
 using Microsoft.AspNetCore.Authorization;
@@ -15,32 +14,33 @@ public sealed partial class PaymentsService(PaymentStore store, SubmissionLookup
     public const string TenantStaff = EfaPolicies.RolePrefix + EfaClaims.PlatformAdmin + "," + EfaClaims.TenantAdmin + ","
                                       + EfaClaims.Caseworker + "," + EfaClaims.MachineClient;
 
-    public const string StaffOrCitizen = TenantStaff + "," + EfaClaims.Citizen;
+    /// <summary>Who hands in submissions and pays their fees: citizens and organisations, each their own.</summary>
+    public const string Applicants = EfaPolicies.RolePrefix + EfaClaims.Citizen + "," + EfaClaims.Organisation;
 
-    public const string Citizen = EfaPolicies.RolePrefix + EfaClaims.Citizen;
+    public const string StaffOrApplicants = TenantStaff + "," + EfaClaims.Citizen + "," + EfaClaims.Organisation;
 
-    [Authorize(Policy = StaffOrCitizen)]
+    [Authorize(Policy = StaffOrApplicants)]
     public override async Task<Contracts.Payment.V1.Payment> GetSubmissionPayment(GetSubmissionPaymentRequest request, ServerCallContext context)
     {
         var submissionId = SubmissionIdOf(request.SubmissionId);
         var user = context.GetHttpContext().User;
-        if (user.HasRole(EfaClaims.Citizen))
+        if (IsApplicant(user))
         {
             // Whose submission it is, forms knows: a citizen asking for another's learns nothing, not even that it exists.
             var own = await submissions.FindAsync(submissionId, context.CancellationToken) is not null;
             return own && await store.ForSubmissionAsync(submissionId, context.CancellationToken) is { } citizensPayment
-                ? ToMessage(citizensPayment)
+                ? PaymentMapper.ToMessage(citizensPayment, forApplicant: true)
                 : throw FieldErrors.NotFound("A payment of this submission");
         }
 
         // Another municipality's payment is answered like a missing one.
         var payment = await store.ForSubmissionAsync(submissionId, context.CancellationToken);
         return payment is not null && user.CanActForTenant(payment.TenantId.ToString())
-            ? ToMessage(payment)
+            ? PaymentMapper.ToMessage(payment)
             : throw FieldErrors.NotFound("A payment of this submission");
     }
 
-    [Authorize(Policy = Citizen)]
+    [Authorize(Policy = Applicants)]
     public override async Task<Contracts.Payment.V1.Payment> StartPayment(StartPaymentRequest request, ServerCallContext context)
     {
         var errors = new FieldErrors();
@@ -52,7 +52,7 @@ public sealed partial class PaymentsService(PaymentStore store, SubmissionLookup
 
         errors.Require("return_url", request.ReturnUrl, Settings.ReturnUrls.MaxLength).ThrowIfAny();
         var submission = await submissions.FindAsync(submissionId, context.CancellationToken) ?? throw FieldErrors.NotFound("The submission");
-        return ToMessage(await starter.StartAsync(submission, request.ReturnUrl, context.CancellationToken));
+        return PaymentMapper.ToMessage(await starter.StartAsync(submission, request.ReturnUrl, context.CancellationToken), forApplicant: true);
     }
 
     private static Guid SubmissionIdOf(string value)
@@ -65,31 +65,5 @@ public sealed partial class PaymentsService(PaymentStore store, SubmissionLookup
         return submissionId;
     }
 
-    public static Contracts.Payment.V1.Payment ToMessage(StoredPayment payment) => new()
-    {
-        PaymentId = payment.Id.ToString(),
-        TenantId = payment.TenantId.ToString(),
-        SubmissionId = payment.SubmissionId?.ToString() ?? "",
-        Reference = payment.Reference,
-        Kassenzeichen = payment.Kassenzeichen,
-        Description = payment.Description,
-        AmountCents = payment.AmountCents,
-        Currency = payment.Currency,
-        State = payment.State,
-        CreatedAt = Timestamp.FromDateTimeOffset(payment.CreatedAt),
-        Attempt = payment.Attempt,
-        NextUrl = payment.State == PaymentState.Started ? payment.NextUrl ?? "" : "",
-        ExpiresAt = payment.ExpiresAt is { } expires ? Timestamp.FromDateTimeOffset(expires) : null,
-        RefundedCents = payment.RefundedCents,
-        RefundDue = payment.RefundDue,
-        RequestId = payment.ClientRequestId ?? "",
-        Provider = payment.Provider ?? "",
-        History =
-        {
-            payment.History.Select(entry => new PaymentStateChange
-            {
-                State = entry.State, ChangedAt = Timestamp.FromDateTimeOffset(entry.ChangedAt), Source = entry.Source,
-            }),
-        },
-    };
+    private static bool IsApplicant(System.Security.Claims.ClaimsPrincipal user) => user.HasRole(EfaClaims.Citizen) || user.HasRole(EfaClaims.Organisation);
 }

@@ -5,7 +5,16 @@ using Grpc.Net.ClientFactory;
 namespace EfaPlatform.Payment.Payments;
 
 /// <summary>What payment needs to know of a citizen's submission.</summary>
-public sealed record SubmissionSummary(Guid SubmissionId, Guid TenantId, string Reference, string ServiceId, string Status, long FeeAmountCents);
+public sealed record SubmissionSummary(Guid SubmissionId, Guid TenantId, string Reference, string ServiceId, string Status, long FeeAmountCents)
+{
+    /// <summary>Forms' status of a submission whose fee is due (forms' SubmissionStatus.PaymentPending).</summary>
+    public const string PaymentPending = "payment_pending";
+
+    public bool AwaitsPayment => Status == PaymentPending && FeeAmountCents > 0;
+
+    /// <summary>Past payment in forms' order: paid, then delivered, then decided or rejected.</summary>
+    public bool IsPaid => Status is "paid" or "delivered" or "decided" or "rejected";
+}
 
 /// <summary>
 /// Asks forms for a submission with the caller's own access token, so that forms decides whose it is: a citizen learns

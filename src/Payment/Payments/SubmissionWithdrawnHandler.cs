@@ -13,7 +13,7 @@ public sealed partial class SubmissionWithdrawnHandler(PaymentStore store, Payme
     public async Task HandleAsync(EventContext<SubmissionWithdrawn> context, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(context.Payload.SubmissionId, out var submissionId)
-            || await store.ReadLatestOfSubmissionAsync(context.Transaction, submissionId, cancellationToken) is not { } payment)
+            || await store.LockLatestOfSubmissionAsync(context.Transaction, submissionId, cancellationToken) is not { } payment)
         {
             return;
         }

@@ -30,7 +30,16 @@ public sealed partial class ProviderPoller(
             {
                 foreach (var (id, polls) in await store.DueForPollAsync(polled, clock.GetUtcNow(), Batch, stoppingToken))
                 {
-                    await PollAsync(id, polls, stoppingToken);
+                    try
+                    {
+                        await PollAsync(id, polls, stoppingToken);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        // One payment's trouble must not hold up the others: it waits its backoff like any other.
+                        LogPollFailed(logger, exception, id);
+                        await store.SchedulePollAsync(id, clock.GetUtcNow() + Backoff(polls), stoppingToken);
+                    }
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -66,39 +75,20 @@ public sealed partial class ProviderPoller(
             return;
         }
 
-        await ApplyAsync(payment, outcome.Value, provider.Name, cancellationToken);
+        // Lost to a concurrent change, the next scan decides on what the payment is then.
+        LogApplied(logger, payment.Id, await confirmations.ApplyAloneAsync(payment, outcome.Value, $"provider:{provider.Name}", cancellationToken) ?? "changed meanwhile");
     }
 
-    /// <summary>The outcome in one transaction with its event; lost to a concurrent change, the next scan asks again.</summary>
-    public async Task ApplyAsync(StoredPayment payment, ProviderOutcome outcome, string provider, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var connection = await store.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            var result = await confirmations.ApplyAsync(transaction, payment, outcome, "",
-                $"provider:{provider}", now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            LogApplied(logger, payment.Id, result);
-        }
-        catch (PaymentChangedException)
-        {
-            // Expired or changed meanwhile: decided on the next scan from what it is then.
-        }
-    }
-
-    private TimeSpan Backoff(int polls)
-    {
-        var wait = options.Value.PollInterval * Math.Pow(2, Math.Min(polls, 16));
-        return wait < options.Value.MaxPollInterval ? wait : options.Value.MaxPollInterval;
-    }
+    private TimeSpan Backoff(int polls) => Messaging.Backoff.For(polls + 1, options.Value.PollInterval, options.Value.MaxPollInterval);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The provider gave no status of payment {PaymentId}: {Reason}; asking again later")]
     private static partial void LogUnanswered(ILogger logger, Guid paymentId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provider status of payment {PaymentId}: {Outcome}")]
     private static partial void LogApplied(ILogger logger, Guid paymentId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Asking the provider about payment {PaymentId} failed; asking again later")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, Guid paymentId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Polling providers failed; trying again at the next scan")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);

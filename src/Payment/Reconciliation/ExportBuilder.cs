@@ -10,23 +10,12 @@ namespace EfaPlatform.Payment.Reconciliation;
 /// </summary>
 public sealed class ExportBuilder(NpgsqlDataSource dataSource)
 {
-    public static readonly TimeZoneInfo TreasuryTimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
-
     /// <summary>A booking committed with a time just before the day's end may still be on its way: a day is over a minute after it ends.</summary>
     public static readonly TimeSpan Settling = TimeSpan.FromMinutes(1);
 
-    public static (DateTimeOffset Start, DateTimeOffset End) DayOf(DateOnly day)
-    {
-        var start = day.ToDateTime(TimeOnly.MinValue);
-        var end = day.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        return (new DateTimeOffset(start, TreasuryTimeZone.GetUtcOffset(start)), new DateTimeOffset(end, TreasuryTimeZone.GetUtcOffset(end)));
-    }
-
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TreasuryTimeZone).DateTime);
-
     public async Task<Export> BuildAsync(Guid tenantId, DateOnly day, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        var (start, end) = DayOf(day);
+        var (start, end) = TreasuryCalendar.DayOf(day);
         var until = cutoff < end ? cutoff : end;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var select = new NpgsqlCommand("""

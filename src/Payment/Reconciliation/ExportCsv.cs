@@ -19,7 +19,7 @@ public static class ExportCsv
         text.Append("Buchungsart;Kassenzeichen;Referenz;Betrag;Waehrung;Anbieterreferenz;Buchungszeit;Zahlungs-ID;Erstattungs-ID\r\n");
         foreach (var booking in export.Bookings)
         {
-            var bookedAt = TimeZoneInfo.ConvertTime(booking.BookedAt.ToDateTimeOffset(), ExportBuilder.TreasuryTimeZone);
+            var bookedAt = TreasuryCalendar.Local(booking.BookedAt.ToDateTimeOffset());
             text.AppendJoin(';',
                     booking.Kind == "payment" ? "Zahlung" : "Erstattung",
                     Field(booking.Kassenzeichen),

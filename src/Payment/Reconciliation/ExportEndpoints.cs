@@ -1,7 +1,6 @@
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using EfaPlatform.ServiceDefaults.OpenApi;
-using Npgsql;
 
 namespace EfaPlatform.Payment.Reconciliation;
 
@@ -18,7 +17,7 @@ public static class ExportEndpoints
                 Answers = [new HttpAnswer(200, "The CSV", "text/csv")],
             });
 
-    private static async Task DownloadAsync(HttpContext context, string tenantId, string exportId, NpgsqlDataSource dataSource)
+    private static async Task DownloadAsync(HttpContext context, string tenantId, string exportId, ExportStore exports)
     {
         if (!Guid.TryParse(tenantId, out var tenant) || !context.User.CanActForTenant(tenantId))
         {
@@ -26,7 +25,7 @@ public static class ExportEndpoints
             return;
         }
 
-        var csv = Guid.TryParse(exportId, out var id) ? await ReconciliationService.ReadAsync(dataSource, tenant, id, "csv", context.RequestAborted) : null;
+        var csv = Guid.TryParse(exportId, out var id) ? await exports.CsvAsync(tenant, id, context.RequestAborted) : null;
         if (csv is null)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "The export was not found.", "exportId");

@@ -6,7 +6,7 @@ using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using KassenzeichenRules = EfaPlatform.Payment.Kassenzeichen.KassenzeichenFormat;
+using KassenzeichenFormatMessage = EfaPlatform.Contracts.Payment.V1.KassenzeichenFormat;
 
 namespace EfaPlatform.Payment.Settings;
 
@@ -45,8 +45,9 @@ public sealed partial class PaymentSettingsService(PaymentSettingsStore store, P
             }
         }
 
-        var format = FormatOf(request.KassenzeichenFormat, errors);
-        var isXBezahldienste = request.Provider == "xbezahldienste";
+        // Left out, the format stays as it is.
+        var format = request.KassenzeichenFormat is null ? await store.FormatAsync(tenantId, context.CancellationToken) : FormatOf(request.KassenzeichenFormat, errors);
+        var isXBezahldienste = request.Provider == Providers.XBezahldienste.XBezahldiensteProvider.ProviderName;
         foreach (var (field, value) in new[] { ("xbezahldienste_originator_id", request.XbezahldiensteOriginatorId), ("xbezahldienste_endpoint_id", request.XbezahldiensteEndpointId) })
         {
             if ((isXBezahldienste || value.Length > 0) && !PlatformIdPattern().IsMatch(value))
@@ -69,51 +70,35 @@ public sealed partial class PaymentSettingsService(PaymentSettingsStore store, P
         return new CallbackSecret { Secret = secret, CallbackPath = $"/api/payment/v1/tenants/{tenantId}/callbacks/{{provider}}" };
     }
 
-    private static KassenzeichenRules FormatOf(KassenzeichenFormat? given, FieldErrors errors)
+    private static Kassenzeichen.KassenzeichenFormat FormatOf(KassenzeichenFormatMessage given, FieldErrors errors)
     {
-        if (given is null)
+        var format = new Kassenzeichen.KassenzeichenFormat
         {
-            return new KassenzeichenRules();
+            Prefix = given.Prefix, IncludeYear = given.IncludeYear, SequenceDigits = given.SequenceDigits, CheckDigit = given.CheckDigit,
+        };
+        foreach (var (property, problem) in format.Problems())
+        {
+            errors.Add($"kassenzeichenFormat.{property}", problem);
         }
 
-        if (!KassenzeichenPrefixPattern().IsMatch(given.Prefix))
-        {
-            errors.Add("kassenzeichen_format.prefix", "must be up to 12 digits and capital letters");
-        }
-
-        if (given.SequenceDigits is < 3 or > 12)
-        {
-            errors.Add("kassenzeichen_format.sequence_digits", "must be from 3 to 12");
-        }
-
-        if (given.CheckDigit is not (KassenzeichenRules.Luhn or KassenzeichenRules.NoCheckDigit))
-        {
-            errors.Add("kassenzeichen_format.check_digit", "must be luhn or none");
-        }
-
-        return new KassenzeichenRules { Prefix = given.Prefix, IncludeYear = given.IncludeYear, SequenceDigits = given.SequenceDigits, CheckDigit = given.CheckDigit };
+        return format;
     }
 
     private static Guid TenantOf(string tenantId, ServerCallContext context) =>
-        Guid.TryParse(tenantId, out var id) && context.GetHttpContext().User.CanActForTenant(tenantId)
-            ? id
-            : throw FieldErrors.Denied("Payment settings are for the municipality's own administrators.");
+        context.TenantTheCallerActsFor(tenantId, "Payment settings are for the municipality's own administrators.");
 
-    private static Contracts.Payment.V1.PaymentSettings ToMessage(Guid tenantId, PaymentSettings? settings, KassenzeichenRules format) => new()
+    private static Contracts.Payment.V1.PaymentSettings ToMessage(Guid tenantId, PaymentSettings? settings, Kassenzeichen.KassenzeichenFormat format) => new()
     {
         TenantId = tenantId.ToString(),
         Provider = settings?.Provider ?? "",
         ReturnOrigins = { settings?.ReturnOrigins ?? [] },
-        KassenzeichenFormat = new KassenzeichenFormat
+        KassenzeichenFormat = new KassenzeichenFormatMessage
         {
             Prefix = format.Prefix, IncludeYear = format.IncludeYear, SequenceDigits = format.SequenceDigits, CheckDigit = format.CheckDigit,
         },
         XbezahldiensteOriginatorId = settings?.XBezahldiensteOriginatorId ?? "",
         XbezahldiensteEndpointId = settings?.XBezahldiensteEndpointId ?? "",
     };
-
-    [GeneratedRegex("^[0-9A-Z]{0,12}$")]
-    private static partial Regex KassenzeichenPrefixPattern();
 
     [GeneratedRegex(@"^[\w-]{1,36}$")]
     private static partial Regex PlatformIdPattern();

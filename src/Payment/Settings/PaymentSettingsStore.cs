@@ -25,11 +25,12 @@ public sealed class PaymentSettingsStore(NpgsqlDataSource dataSource, IOptions<P
             : null;
     }
 
-    /// <summary>The municipality's Kassenzeichen format, or the platform's default.</summary>
-    public async Task<KassenzeichenFormat> FormatAsync(Guid tenantId, CancellationToken cancellationToken)
+    /// <summary>The municipality's Kassenzeichen format, or the platform's default; in <paramref name="transaction"/> when given.</summary>
+    public async Task<KassenzeichenFormat> FormatAsync(Guid tenantId, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var select = new NpgsqlCommand("select prefix, include_year, sequence_digits, check_digit from kassenzeichen_formats where tenant_id = $1", connection);
+        await using var own = transaction is null ? await dataSource.OpenConnectionAsync(cancellationToken) : null;
+        await using var select = new NpgsqlCommand("select prefix, include_year, sequence_digits, check_digit from kassenzeichen_formats where tenant_id = $1",
+            transaction?.Connection ?? own, transaction);
         select.Parameters.AddWithValue(tenantId);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)

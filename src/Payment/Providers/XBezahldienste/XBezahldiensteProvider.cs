@@ -63,14 +63,14 @@ public sealed class XBezahldiensteProvider(HttpClient http) : IPolledPaymentProv
             throw new ProviderException($"The payment platform does not know transaction {payment.ProviderReference}.") { TransactionUnknown = true };
         }
 
-        var status = (await ReadAsync(answer, cancellationToken)).GetProperty("paymentInformation").GetProperty("status").GetString();
+        var status = Property(await ReadAsync(answer, cancellationToken), "paymentInformation", "status");
         return status switch
         {
             "INITIAL" => null,
             "PAYED" => ProviderOutcome.Succeeded,
             "CANCELED" => ProviderOutcome.Cancelled,
             "FAILED" => ProviderOutcome.Failed,
-            _ => throw new ProviderException($"The payment platform answered the unknown status {status}."),
+            _ => throw new ProviderException($"The payment platform answered the unknown status '{status}'."),
         };
     }
 
@@ -86,9 +86,10 @@ public sealed class XBezahldiensteProvider(HttpClient http) : IPolledPaymentProv
 
     private static async Task<ProviderSession> SessionAsync(HttpResponseMessage answer, string requestId, CancellationToken cancellationToken)
     {
-        var body = await ReadAsync(answer, cancellationToken);
-        return new ProviderSession(requestId, body.GetProperty("paymentUrl").GetString()
-                                              ?? throw new ProviderException("The payment platform named no payment page."));
+        var paymentUrl = Property(await ReadAsync(answer, cancellationToken), "paymentUrl");
+        return Uri.TryCreate(paymentUrl, UriKind.Absolute, out var page) && page.Scheme is "https" or "http"
+            ? new ProviderSession(requestId, page.AbsoluteUri)
+            : throw new ProviderException("The payment platform named no payment page.");
     }
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage answer, CancellationToken cancellationToken)
@@ -98,7 +99,28 @@ public sealed class XBezahldiensteProvider(HttpClient http) : IPolledPaymentProv
             throw new ProviderException($"The payment platform answered {(int)answer.StatusCode} {await ErrorCodeAsync(answer, cancellationToken)}.");
         }
 
-        return await answer.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        try
+        {
+            return await answer.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            throw new ProviderException("The payment platform answered something that is not JSON.", exception);
+        }
+    }
+
+    /// <summary>A string at <paramref name="path"/>, or null when the answer has none there (an answer not shaped as the standard says).</summary>
+    private static string? Property(JsonElement element, params string[] path)
+    {
+        foreach (var name in path)
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
+            {
+                return null;
+            }
+        }
+
+        return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
     }
 
     private static async Task<string> ErrorCodeAsync(HttpResponseMessage answer, CancellationToken cancellationToken)
