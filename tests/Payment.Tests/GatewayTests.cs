@@ -110,9 +110,31 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
         Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Get, $"/api/payment/v1/submissions/{submissionId}/payment", other)).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await _http.SendAsync(HttpMethod.Post, $"/api/payment/v1/submissions/{submissionId}/payment:start", other,
             new { returnUrl = ReturnUrl }, Guid.NewGuid().ToString())).Status);
+        // Neither citizen reaches the municipality's side: payments by id, refunds, settings, exports.
+        var paymentId = paid.GetProperty("paymentId").GetString();
+        foreach (var token in new[] { citizen, other })
+        {
+            foreach (var (method, path, body) in new (HttpMethod, string, object?)[]
+                     {
+                         (HttpMethod.Get, $"/api/payment/v1/payments/{paymentId}", null),
+                         (HttpMethod.Post, $"/api/payment/v1/payments/{paymentId}/refunds", new { amountCents = 1300, reason = "selbst erstattet" }),
+                         (HttpMethod.Get, $"/api/payment/v1/tenants/{DevelopmentTenant.Id}/settings", null),
+                         (HttpMethod.Post, $"/api/payment/v1/tenants/{DevelopmentTenant.Id}/exports", new { date = "2026-01-01" }),
+                     })
+            {
+                Assert.Equal(HttpStatusCode.Forbidden, (await _http.SendAsync(method, path, token, body, Guid.NewGuid().ToString())).Status);
+            }
+        }
+
         using var staff = fixture.Client();
         var caseworker = (await staff.SignInAsync("sachbearbeitung@heidelberg.example", fixture.SeedPassword)).Body.GetProperty("access_token").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(HttpMethod.Get, $"/api/payment/v1/submissions/{submissionId}/payment", caseworker)).Status);
+
+        // Withdrawn after it was paid: the municipality sees that it owes the fee back.
+        Assert.Equal(HttpStatusCode.OK, (await _http.SendAsync(HttpMethod.Post, $"/api/forms/v1/submissions/{submissionId}:withdraw", citizen, new { },
+            Guid.NewGuid().ToString())).Status);
+        await Eventually.WaitAsync(async () => (await _http.SendAsync(HttpMethod.Get, $"/api/payment/v1/submissions/{submissionId}/payment", caseworker)).Body
+            .GetProperty("refundDue").GetBoolean(), TimeSpan.FromSeconds(60), "the payment is owed back");
     }
 
     [Fact]
