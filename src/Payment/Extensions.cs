@@ -48,6 +48,7 @@ public static class Extensions
         builder.Services.AddSingleton<PaymentProviders>();
         if (TestProviderEnabled(builder.Configuration))
         {
+            builder.Services.AddSingleton<TestProviderSessions>();
             builder.Services.AddSingleton<TestPaymentProvider>();
             builder.Services.AddSingleton<IPaymentProvider>(services => services.GetRequiredService<TestPaymentProvider>());
             builder.Services.AddSingleton<TestProviderCallbacks>();

@@ -51,6 +51,7 @@ public sealed partial class ExpiryWorker(
             {
                 if (await LastWordAsync(payment, cancellationToken) is not { } lastWord)
                 {
+                    await store.PostponeExpiryAsync(payment.Id, clock.GetUtcNow() + options.Value.MaxPollInterval, cancellationToken);
                     continue;
                 }
 

@@ -21,11 +21,11 @@ public static class TestProviderEndpoints
 
     public static void MapTestProviderEndpoints(this WebApplication app)
     {
-        var sessions = app.MapGroup(TestPaymentProvider.PagePath).AllowAnonymous();
-        sessions.MapGet("/{sessionId}", PageAsync).WithHttpOperation(Operation("The test provider's payment page", "text/html"));
-        sessions.MapPost("/{sessionId}:pay", PayAsync).WithHttpOperation(Operation("Pays with a test card: {\"cardNumber\": \"4242 4242 4242 4242\"}", "application/json"));
-        sessions.MapPost("/{sessionId}:confirm", ConfirmAsync).WithHttpOperation(Operation("Confirms a payment that needs it", "application/json"));
-        sessions.MapPost("/{sessionId}:cancel", CancelAsync).WithHttpOperation(Operation("Cancels the payment", "application/json"));
+        var pages = app.MapGroup(TestPaymentProvider.PagePath).AllowAnonymous();
+        pages.MapGet("/{sessionId}", PageAsync).WithHttpOperation(Operation("The test provider's payment page", "text/html"));
+        pages.MapPost("/{sessionId}:pay", PayAsync).WithHttpOperation(Operation("Pays with a test card: {\"cardNumber\": \"4242 4242 4242 4242\"}", "application/json"));
+        pages.MapPost("/{sessionId}:confirm", ConfirmAsync).WithHttpOperation(Operation("Confirms a payment that needs it", "application/json"));
+        pages.MapPost("/{sessionId}:cancel", CancelAsync).WithHttpOperation(Operation("Cancels the payment", "application/json"));
     }
 
     private static HttpOperation Operation(string summary, string mediaType) => new(summary, "Only when the test provider is enabled (development).")
@@ -33,9 +33,9 @@ public static class TestProviderEndpoints
         Answers = [new HttpAnswer(200, summary, mediaType)],
     };
 
-    private static async Task PageAsync(HttpContext context, string sessionId, TestPaymentProvider provider)
+    private static async Task PageAsync(HttpContext context, string sessionId, TestProviderSessions sessions)
     {
-        if (await SessionAsync(context, sessionId, provider) is not { } session)
+        if (await SessionAsync(context, sessionId, sessions) is not { } session)
         {
             return;
         }
@@ -47,9 +47,9 @@ public static class TestProviderEndpoints
         await context.Response.WriteAsync(TestProviderPage.Render(session, nonce), context.RequestAborted);
     }
 
-    private static async Task PayAsync(HttpContext context, string sessionId, TestPaymentProvider provider, TestProviderCallbacks callbacks)
+    private static async Task PayAsync(HttpContext context, string sessionId, TestProviderSessions sessions, TestProviderCallbacks callbacks)
     {
-        if (await SessionAsync(context, sessionId, provider) is not { } session)
+        if (await SessionAsync(context, sessionId, sessions) is not { } session)
         {
             return;
         }
@@ -65,36 +65,36 @@ public static class TestProviderEndpoints
 
         if (card == ConfirmationCard)
         {
-            await (await provider.MoveAsync(session.Id, TestSession.Open, TestSession.AwaitingConfirmation, context.RequestAborted)
+            await (await sessions.MoveAsync(session.Id, TestSession.Open, TestSession.AwaitingConfirmation, context.RequestAborted)
                 ? context.Response.WriteAsJsonAsync(new { state = TestSession.AwaitingConfirmation }, context.RequestAborted)
                 : ClosedAsync(context));
             return;
         }
 
-        await FinishAsync(context, session, TestSession.Open, card == SucceedingCard ? "succeeded" : "failed", card == SucceedingCard ? "" : "declined", provider, callbacks);
+        await FinishAsync(context, session, TestSession.Open, card == SucceedingCard ? "succeeded" : "failed", card == SucceedingCard ? "" : "declined", sessions, callbacks);
     }
 
-    private static async Task ConfirmAsync(HttpContext context, string sessionId, TestPaymentProvider provider, TestProviderCallbacks callbacks)
+    private static async Task ConfirmAsync(HttpContext context, string sessionId, TestProviderSessions sessions, TestProviderCallbacks callbacks)
     {
-        if (await SessionAsync(context, sessionId, provider) is { } session)
+        if (await SessionAsync(context, sessionId, sessions) is { } session)
         {
-            await FinishAsync(context, session, TestSession.AwaitingConfirmation, "succeeded", "", provider, callbacks);
+            await FinishAsync(context, session, TestSession.AwaitingConfirmation, "succeeded", "", sessions, callbacks);
         }
     }
 
-    private static async Task CancelAsync(HttpContext context, string sessionId, TestPaymentProvider provider, TestProviderCallbacks callbacks)
+    private static async Task CancelAsync(HttpContext context, string sessionId, TestProviderSessions sessions, TestProviderCallbacks callbacks)
     {
-        if (await SessionAsync(context, sessionId, provider) is { } session)
+        if (await SessionAsync(context, sessionId, sessions) is { } session)
         {
-            await FinishAsync(context, session, session.State, "cancelled", "cancelled", provider, callbacks);
+            await FinishAsync(context, session, session.State, "cancelled", "cancelled", sessions, callbacks);
         }
     }
 
     /// <summary>Closes the session (a second click finds it closed), then reports to the payment service with a signed callback.</summary>
     private static async Task FinishAsync(HttpContext context, TestSession session, string from, string outcome, string reason,
-        TestPaymentProvider provider, TestProviderCallbacks callbacks)
+        TestProviderSessions sessions, TestProviderCallbacks callbacks)
     {
-        if (from == TestSession.Closed || !await provider.MoveAsync(session.Id, from, TestSession.Closed, context.RequestAborted))
+        if (from == TestSession.Closed || !await sessions.MoveAsync(session.Id, from, TestSession.Closed, context.RequestAborted))
         {
             await ClosedAsync(context);
             return;
@@ -106,7 +106,7 @@ public static class TestProviderEndpoints
         }
         catch
         {
-            await provider.MoveAsync(session.Id, TestSession.Closed, from, CancellationToken.None);
+            await sessions.MoveAsync(session.Id, TestSession.Closed, from, CancellationToken.None);
             throw;
         }
 
@@ -116,9 +116,9 @@ public static class TestProviderEndpoints
     private static Task ClosedAsync(HttpContext context) =>
         RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status409Conflict, "This payment is finished on the test provider's page; go back to the service.");
 
-    private static async Task<TestSession?> SessionAsync(HttpContext context, string sessionId, TestPaymentProvider provider)
+    private static async Task<TestSession?> SessionAsync(HttpContext context, string sessionId, TestProviderSessions sessions)
     {
-        var session = Guid.TryParse(sessionId, out var id) ? await provider.FindAsync(id, context.RequestAborted) : null;
+        var session = Guid.TryParse(sessionId, out var id) ? await sessions.FindAsync(id, context.RequestAborted) : null;
         if (session is null)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "No such payment session.", "sessionId");
