@@ -165,6 +165,30 @@ public sealed class GatewayTests(PlatformFixture fixture) : IClassFixture<Platfo
     }
 
     [Fact]
+    public async Task A_payment_started_before_PostgreSQL_is_killed_is_there_afterwards_and_is_paid_once()
+    {
+        var citizen = await CitizenAsync("dev-erika-mustermann");
+        var submissionId = await SubmitCertificateAsync(citizen);
+        var started = await StartAsync(citizen, submissionId);
+
+        await fixture.Platform.KillAndAwaitRestartAsync("postgres");
+
+        // Acknowledged before the kill, so still there: starting again answers the same payment, once payment is reconnected.
+        var again = (await Eventually.WaitAsync(async () =>
+        {
+            var (status, payment) = await _http.SendAsync(HttpMethod.Post, $"/api/payment/v1/submissions/{submissionId}/payment:start", citizen,
+                new { returnUrl = ReturnUrl }, Guid.NewGuid().ToString());
+            return status == HttpStatusCode.OK ? (JsonElement?)payment : null;
+        }, TimeSpan.FromSeconds(90), "payment answers again after PostgreSQL's restart"))!.Value;
+        Assert.Equal(started.GetProperty("paymentId").GetString(), again.GetProperty("paymentId").GetString());
+        Assert.Equal(started.GetProperty("nextUrl").GetString(), again.GetProperty("nextUrl").GetString());
+
+        await PayOnTheProvidersPageAsync(again, "4242 4242 4242 4242");
+        await SubmissionIsAsync(citizen, submissionId, "paid");
+        Assert.Equal(["de.efa.payment.payment.succeeded.v1"], (await PaymentEventsAsync(submissionId)).Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task A_return_url_on_another_host_is_refused_and_starts_nothing()
     {
         var citizen = await CitizenAsync("dev-erika-mustermann");
