@@ -20,7 +20,10 @@ public static class EfaClaims
     /// <summary>The role of a tenant's machine client (client credentials).</summary>
     public const string MachineClient = "client";
 
-    /// <summary>Every role a platform token may carry.</summary>
+    /// <summary>The role of a platform service's own machine client (no tenant), see ServiceClientOptions.</summary>
+    public const string PlatformService = "service";
+
+    /// <summary>Every role a person or a tenant's client may carry (and an external realm may map to; never <see cref="PlatformService"/>).</summary>
     public static readonly IReadOnlyList<string> Roles = [PlatformAdmin, TenantAdmin, Caseworker, Citizen, Organisation, MachineClient];
 
     public static string? SubjectId(this ClaimsPrincipal user) => user.FindFirst(Subject)?.Value;

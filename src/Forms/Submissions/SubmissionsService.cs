@@ -124,6 +124,8 @@ public sealed partial class SubmissionsService(
         var submission = Guid.TryParse(submissionId, out var id) ? await store.GetAsync(id, context.CancellationToken) : null;
         var visible = submission is not null
                       && (submission.CitizenId == user.SubjectId()
+                          // A platform service's own client: routing reads a submission to deliver it to its authority.
+                          || user.HasRole(EfaClaims.PlatformService)
                           || ((user.HasRole(EfaClaims.Caseworker) || user.HasRole(EfaClaims.TenantAdmin))
                               && user.IsMemberOf(submission.TenantId.ToString())));
         return visible ? submission! : throw FieldErrors.NotFound("The submission");

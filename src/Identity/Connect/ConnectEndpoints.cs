@@ -21,6 +21,9 @@ public static class ConnectEndpoints
     public const string ActiveProperty = "efa_active";
     public const string RolesProperty = "efa_roles";
 
+    /// <summary>Marks a platform service's own client (Identity:ServiceClients): its tokens name no tenant.</summary>
+    public const string ServiceProperty = "efa_service";
+
     /// <summary>OpenID Connect's auth_time: when the person signed in, in Unix seconds; refreshing keeps it.</summary>
     public const string AuthTimeClaim = "auth_time";
 
@@ -102,20 +105,18 @@ public static class ConnectEndpoints
             var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
                 ?? throw new InvalidOperationException("The client vanished during the request.");
             var properties = await applications.GetPropertiesAsync(application, context.RequestAborted);
+            if (IsActive(properties) && properties.TryGetValue(ServiceProperty, out var service) && service.ValueKind == JsonValueKind.True)
+            {
+                return MachineSignIn(request, tenant: null, properties, options.Value.Audience);
+            }
+
             if (!IsActive(properties) || !properties.TryGetValue(TenantProperty, out var tenant)
                 || !await db.Tenants.AnyAsync(t => t.Id == Guid.Parse(tenant.GetString()!) && t.Active, context.RequestAborted))
             {
                 return Forbid(Errors.InvalidClient, "The client or its tenant is no longer active.");
             }
 
-            var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, EfaClaims.Subject, EfaClaims.Role);
-            identity.SetClaim(EfaClaims.Subject, request.ClientId);
-            identity.SetClaim(EfaClaims.Tenant, tenant.GetString());
-            identity.SetClaims(EfaClaims.Role, [.. RolesOf(properties)]);
-            identity.SetScopes(request.GetScopes());
-            identity.SetResources(options.Value.Audience);
-            identity.SetDestinations(DestinationsOf);
-            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            return MachineSignIn(request, tenant.GetString(), properties, options.Value.Audience);
         }
 
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
@@ -204,6 +205,23 @@ public static class ConnectEndpoints
 
     private static long? SignedInAt(ClaimsPrincipal principal) =>
         long.TryParse(principal.FindFirst(AuthTimeClaim)?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : null;
+
+    /// <summary>A machine client's token: a tenant's client names its tenant; a platform service's own names none.</summary>
+    private static IResult MachineSignIn(OpenIddictRequest request, string? tenant, IReadOnlyDictionary<string, JsonElement> properties, string audience)
+    {
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, EfaClaims.Subject, EfaClaims.Role);
+        identity.SetClaim(EfaClaims.Subject, request.ClientId);
+        if (tenant is not null)
+        {
+            identity.SetClaim(EfaClaims.Tenant, tenant);
+        }
+
+        identity.SetClaims(EfaClaims.Role, [.. RolesOf(properties)]);
+        identity.SetScopes(request.GetScopes());
+        identity.SetResources(audience);
+        identity.SetDestinations(DestinationsOf);
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
 
     public static bool IsActive(IReadOnlyDictionary<string, JsonElement> properties) =>
         !properties.TryGetValue(ActiveProperty, out var active) || active.ValueKind != JsonValueKind.False;

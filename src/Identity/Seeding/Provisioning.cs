@@ -22,6 +22,17 @@ public sealed class WebClientOptions
     public List<string> PostLogoutRedirectUris { get; set; } = [];
 }
 
+/// <summary>A platform service's own machine client (client credentials, no tenant, role "service"), declared in configuration.</summary>
+public sealed class ServiceClientDeclaration
+{
+    public string ClientId { get; set; } = "";
+
+    public string ClientSecret { get; set; } = "";
+
+    /// <summary>The APIs it calls, for example efa.forms and efa.documents.</summary>
+    public List<string> Scopes { get; set; } = [];
+}
+
 /// <summary>Development data: a tenant with an admin, a caseworker, a citizen, an operator (both with TOTP) and a machine client.</summary>
 public sealed class DevelopmentSeedOptions
 {
@@ -59,12 +70,43 @@ public static partial class Provisioning
             await UpsertWebClientAsync(applications, web, cancellationToken);
         }
 
+        foreach (var service in configuration.GetSection("Identity:ServiceClients").Get<List<ServiceClientDeclaration>>() ?? [])
+        {
+            await UpsertServiceClientAsync(applications, service, cancellationToken);
+        }
+
         var seed = configuration.GetSection("Identity:Seed").Get<DevelopmentSeedOptions>() ?? new();
         if (seed.Enabled)
         {
             await SeedDevelopmentDataAsync(services.GetRequiredService<IdentityDb>(), applications, seed, cancellationToken);
             await SeedAdministratorsTotpAsync(services.GetRequiredService<IdentityDb>(), services.GetRequiredService<IDataProtectionProvider>(), seed, cancellationToken);
             LogSeeded(logger, DevelopmentTenantSlug);
+        }
+    }
+
+    private static async Task UpsertServiceClientAsync(IOpenIddictApplicationManager applications, ServiceClientDeclaration service, CancellationToken cancellationToken)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = service.ClientId, ClientSecret = service.ClientSecret, ClientType = ClientTypes.Confidential, DisplayName = $"Platform service {service.ClientId}",
+            Permissions = { Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials },
+        };
+        foreach (var scope in service.Scopes.Where(PlatformScopes.Apis.Contains))
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        descriptor.Properties[ConnectEndpoints.ServiceProperty] = JsonSerializer.SerializeToElement(true);
+        descriptor.Properties[ConnectEndpoints.RolesProperty] = JsonSerializer.SerializeToElement(new[] { EfaClaims.PlatformService });
+        descriptor.Properties[ConnectEndpoints.ActiveProperty] = JsonSerializer.SerializeToElement(true);
+        var existing = await applications.FindByClientIdAsync(service.ClientId, cancellationToken);
+        if (existing is null)
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+        else
+        {
+            await applications.UpdateAsync(existing, descriptor, cancellationToken);
         }
     }
 

@@ -79,7 +79,8 @@ public sealed class TenantsService(IdentityDb db, TimeProvider clock) : Contract
             throw FieldErrors.NotFound("The tenant");
         }
 
-        if (!user.CanActForTenant(id.Value.ToString()))
+        // Platform services (routing) read a tenant's ARS to find who is responsible for its submissions.
+        if (!user.CanActForTenant(id.Value.ToString()) && !user.HasRole(EfaClaims.PlatformService))
         {
             throw FieldErrors.Denied("You may not read this tenant.");
         }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using EfaPlatform.ServiceDefaults;
 using Npgsql;
 
 namespace EfaPlatform.Payment.Callbacks;
@@ -14,7 +15,7 @@ public sealed partial class CallbackSecrets(NpgsqlDataSource dataSource, IOption
 {
     public static readonly TimeSpan RotationGrace = TimeSpan.FromHours(24);
     private const string Prefix = "whsec_";
-    private readonly byte[] _sealingKey = SHA256.HashData(Encoding.UTF8.GetBytes("efa.payment.callback-secrets.v1:" + options.Value.SecretKey));
+    private readonly SecretSealer _sealer = new(options.Value.SecretKey, "efa.payment.callback-secrets.v1");
 
     /// <summary>The secrets a callback of <paramref name="tenantId"/> may be signed with now, the newest first.</summary>
     public async Task<IReadOnlyList<byte[]>> ValidAsync(Guid tenantId, CancellationToken cancellationToken)
@@ -74,23 +75,9 @@ public sealed partial class CallbackSecrets(NpgsqlDataSource dataSource, IOption
     }
 
     // The tenant and secret id are the associated data: a sealed secret copied to another row does not open.
-    private byte[] Seal(Guid tenantId, Guid id, string secret)
-    {
-        var plain = Encoding.UTF8.GetBytes(secret);
-        var sealedSecret = new byte[12 + 16 + plain.Length];
-        RandomNumberGenerator.Fill(sealedSecret.AsSpan(0, 12));
-        using var aes = new AesGcm(_sealingKey, 16);
-        aes.Encrypt(sealedSecret.AsSpan(0, 12), plain, sealedSecret.AsSpan(28), sealedSecret.AsSpan(12, 16), AssociatedData(tenantId, id));
-        return sealedSecret;
-    }
+    private byte[] Seal(Guid tenantId, Guid id, string secret) => _sealer.Seal(secret, AssociatedData(tenantId, id));
 
-    private string Unseal(Guid tenantId, Guid id, byte[] sealedSecret)
-    {
-        var plain = new byte[sealedSecret.Length - 28];
-        using var aes = new AesGcm(_sealingKey, 16);
-        aes.Decrypt(sealedSecret.AsSpan(0, 12), sealedSecret.AsSpan(28), sealedSecret.AsSpan(12, 16), plain, AssociatedData(tenantId, id));
-        return Encoding.UTF8.GetString(plain);
-    }
+    private string Unseal(Guid tenantId, Guid id, byte[] sealedSecret) => _sealer.Unseal(sealedSecret, AssociatedData(tenantId, id));
 
     private static byte[] AssociatedData(Guid tenantId, Guid id) => [.. tenantId.ToByteArray(), .. id.ToByteArray()];
 

@@ -1,0 +1,54 @@
+using EfaPlatform.Contracts.Routing.V1;
+using EfaPlatform.Routing.Authorities;
+using Google.Protobuf.WellKnownTypes;
+
+namespace EfaPlatform.Routing.Deliveries;
+
+/// <summary>
+/// A delivery's content for the pull API and the inbox, read from forms and documents when asked (routing keeps no
+/// answers of its own). For a destination with an encryption key it is the JWE of the delivery document, attachments inline.
+/// </summary>
+public sealed class DeliveryContents(SubmissionSource source, DeliveryDocument document, DirectoryStore directory)
+{
+    public async Task<DeliveryContent> ReadAsync(StoredDelivery delivery, CancellationToken cancellationToken)
+    {
+        var target = new Target(delivery.UnitId ?? "", delivery.DestinationId ?? Guid.Empty, delivery.Channel ?? "");
+        var content = new DeliveryContent
+        {
+            DeliveryId = delivery.DeliveryId.ToString(), SubmissionId = delivery.SubmissionId.ToString(), Reference = delivery.Reference,
+            TenantId = delivery.TenantId.ToString(), UnitId = target.UnitId, DestinationId = target.DestinationId.ToString(),
+        };
+        var submission = await source.SubmissionAsync(delivery.SubmissionId, cancellationToken);
+        if (await EncryptionKeyAsync(delivery, cancellationToken) is { } key)
+        {
+            using var plain = new MemoryStream();
+            await document.WriteAsync(plain, delivery, target, submission, cancellationToken);
+            content.EncryptedContent = JweEncryption.Encrypt(plain.GetBuffer().AsSpan(0, (int)plain.Length), key);
+            return content;
+        }
+
+        content.ServiceId = submission.ServiceId;
+        content.ServiceVersion = submission.ServiceVersion;
+        content.LeikaKey = delivery.LeikaKey;
+        content.Language = submission.Language;
+        content.SubmittedAt = submission.SubmittedAt;
+        content.Answers = submission.Answers ?? new Struct();
+        foreach (var attachment in submission.Attachments)
+        {
+            var metadata = await source.DocumentAsync(attachment.DocumentId, cancellationToken);
+            content.Attachments.Add(new DeliveredAttachment
+            {
+                FieldPath = attachment.FieldPath, DocumentId = attachment.DocumentId, FileName = metadata.FileName, ContentType = metadata.MediaType,
+                SizeBytes = metadata.SizeBytes, Sha256 = metadata.Sha256,
+            });
+        }
+
+        return content;
+    }
+
+    /// <summary>Whether the delivery goes to a destination that reads only encrypted content.</summary>
+    public async Task<string?> EncryptionKeyAsync(StoredDelivery delivery, CancellationToken cancellationToken) =>
+        delivery.DestinationId is { } destinationId && await directory.DestinationAsync(destinationId, cancellationToken) is { } found
+            ? found.Destination.EncryptionKey
+            : null;
+}

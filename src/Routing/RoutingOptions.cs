@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EfaPlatform.Routing;
+
+/// <summary>Configuration section "Routing".</summary>
+public sealed class RoutingOptions
+{
+    public const string SectionName = "Routing";
+
+    /// <summary>The key destinations' callback secrets are sealed with in the database (at least 32 characters).</summary>
+    [Required, MinLength(32)]
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>Attempts of a push delivery before it is parked for an operator to re-drive.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The wait after the first failed attempt; it doubles with every further one (with jitter).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a push destination has to answer.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PushTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the delivery worker looks for due deliveries when it found none.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deliveries attempted at once by one instance.</summary>
+    [Range(1, 256)]
+    public int Concurrency { get; set; } = 8;
+
+    /// <summary>
+    /// Push URLs may use plain http to loopback addresses (development and tests); otherwise only https is accepted.
+    /// </summary>
+    public bool AllowLoopbackHttp { get; set; }
+
+    /// <summary>How long a cached lookup is kept (a directory change makes it unused at once anyway).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan LookupCacheLifetime { get; set; } = TimeSpan.FromHours(1);
+}
