@@ -83,7 +83,9 @@ public static class ServiceTokenExtensions
         builder.Services.AddOptions<ServiceClientOptions>().Bind(builder.Configuration.GetSection(ServiceClientOptions.SectionName))
             .Validate(client => client.ClientId.Length > 0 && client.ClientSecret.Length > 0, "ServiceClient:ClientId and ServiceClient:ClientSecret are required.")
             .ValidateOnStart();
-        var authority = builder.Configuration[$"{EfaAuthenticationOptions.SectionName}:{nameof(EfaAuthenticationOptions.Authority)}"] ?? "http://identity";
+        // The same issuer as the one tokens are validated against (EfaAuthentication), else identity by service discovery.
+        var authority = builder.Configuration[$"{EfaAuthenticationOptions.SectionName}:{nameof(EfaAuthenticationOptions.Authority)}"]
+                        ?? builder.Configuration["services:identity:http:0"] ?? "http://identity";
         builder.Services.AddHttpClient<ServiceTokens>(http => http.BaseAddress = new Uri(authority.EndsWith('/') ? authority : authority + "/"));
         return builder;
     }

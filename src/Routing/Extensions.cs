@@ -35,6 +35,7 @@ public static class Extensions
             .AddSubscription<SubmissionWithdrawn, ReadinessHandlers>()
             .AddSubscription<DirectoryChanged, DirectoryChangedHandler>();
         builder.Services.AddSqlMigrations(SqlMigration.FromEmbeddedResources(typeof(Extensions).Assembly, "Migrations"));
+        builder.Services.AddMigrationStep("seed the development directory", Commands.SeedDirectoryAsync);
         return builder;
     }
 

@@ -43,4 +43,15 @@ public sealed class RoutingOptions
     /// <summary>How long a cached lookup is kept (a directory change makes it unused at once anyway).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan LookupCacheLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Development only: the directory a tenant starts with.</summary>
+    public DirectorySeedOptions Seed { get; set; } = new();
+}
+
+public sealed class DirectorySeedOptions
+{
+    public Guid? TenantId { get; set; }
+
+    /// <summary>A JSON directory file, imported while the tenant's directory is empty.</summary>
+    public string? DirectoryFile { get; set; }
 }

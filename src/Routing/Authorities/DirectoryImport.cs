@@ -47,7 +47,7 @@ public static class DirectoryImport
         }
 
         CheckUnits(located, allowLoopbackHttp, problems);
-        return problems.Count > 0 ? new Result([], problems.Take(MaxProblems).ToList()) : new Result(located.Select(l => l.Unit).ToList(), []);
+        return problems.Count > 0 ? new Result([], problems.OrderBy(problem => problem.Line).Take(MaxProblems).ToList()) : new Result(located.Select(l => l.Unit).ToList(), []);
     }
 
     private static void CheckUnits(IReadOnlyList<Located> located, bool allowLoopbackHttp, List<Problem> problems)
@@ -205,7 +205,8 @@ public static class DirectoryImport
         var located = new List<Located>();
         while (csv.Read())
         {
-            var line = csv.RowNumber;
+            // Sylvan counts records after the header from 1; the header is line 1.
+            var line = csv.RowNumber + 1;
             string Field(string column) => Array.IndexOf(header, column) is >= 0 and var index && index < csv.RowFieldCount ? csv.GetString(index).Trim() : "";
             var destination = new DirectoryDestination(
                 Guid.Empty, Field("channel"), NullIfEmpty(Field("pushUrl")), NullIfEmpty(Field("callbackSecret")), false,

@@ -64,8 +64,8 @@ public sealed class DirectoryWriter(NpgsqlDataSource dataSource, DirectoryStore 
     }
 
     /// <summary>
-    /// Replaces the whole directory with checked units (see <see cref="DirectoryImport"/>). A destination of a unit that
-    /// keeps its id, position and channel keeps its id and, when the file gives none, its callback secret.
+    /// Replaces the whole directory with checked units (see <see cref="DirectoryImport"/>). A destination at the same
+    /// position of the same unit with the same channel and URL keeps its id, so that pull clients and deliveries still name it.
     /// </summary>
     public async Task<long> ReplaceAllAsync(Guid tenantId, IReadOnlyList<DirectoryUnit> units, string changedBy, CancellationToken cancellationToken)
     {

@@ -111,7 +111,8 @@ public static partial class UnitRules
                     : "must be an absolute https URL, at most 2000 characters");
             }
 
-            if (destination.CallbackSecret is { } secret ? secret.Length is < 32 or > 256 : !destination.HasCallbackSecret)
+            // An existing destination (named by its id) may keep its stored secret; the writer checks that it has one.
+            if (destination.CallbackSecret is { } secret ? secret.Length is < 32 or > 256 : destination.DestinationId == Guid.Empty)
             {
                 report(name("callback_secret"), "is required for a push destination, 32 to 256 characters");
             }
