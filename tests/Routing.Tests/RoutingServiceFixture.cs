@@ -21,6 +21,9 @@ public sealed class RoutingServiceFixture : IAsyncLifetime
 
     public string KafkaBootstrapServers => _infrastructure.KafkaBootstrapServers;
 
+    /// <summary>Routing's own database, for tests that arrange a delivery's state directly.</summary>
+    public string DatabaseConnectionString { get; private set; } = "";
+
     public string Staff(string tenant, string role) => Issuer.Issue(TestIssuer.Person($"staff-{role}-{tenant}", tenant, role));
 
     public string Machine(string tenant) => Issuer.Issue(TestIssuer.Machine($"client-{tenant}", tenant, "efa.routing"));
@@ -38,7 +41,7 @@ public sealed class RoutingServiceFixture : IAsyncLifetime
             .WithHttpEndpoint()
             .WithGrpcEndpoint()
             .WithMigrations()
-            .WithEnvironment("ConnectionStrings__postgres", await _infrastructure.CreateDatabaseAsync("routing"))
+            .WithEnvironment("ConnectionStrings__postgres", DatabaseConnectionString = await _infrastructure.CreateDatabaseAsync("routing"))
             .WithEnvironment("ConnectionStrings__redis", _infrastructure.RedisConnectionString)
             .WithEnvironment("ConnectionStrings__kafka", _infrastructure.KafkaBootstrapServers)
             .WithEnvironment("Authentication__Authority", Issuer.Issuer)

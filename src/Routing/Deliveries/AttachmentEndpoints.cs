@@ -39,15 +39,15 @@ public static class AttachmentEndpoints
             return;
         }
 
-        var submission = await source.SubmissionAsync(delivery.SubmissionId, context.RequestAborted);
-        if (!submission.Attachments.Any(attachment => attachment.DocumentId == documentId))
-        {
-            await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "The delivery has no such attachment.", "documentId");
-            return;
-        }
-
         try
         {
+            var submission = await source.SubmissionAsync(delivery.SubmissionId, context.RequestAborted);
+            if (!submission.Attachments.Any(attachment => attachment.DocumentId == documentId))
+            {
+                await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "The delivery has no such attachment.", "documentId");
+                return;
+            }
+
             await source.StreamAsync(documentId,
                 document =>
                 {
@@ -63,7 +63,7 @@ public static class AttachmentEndpoints
         catch (RpcException e) when (!context.Response.HasStarted)
         {
             await RestRequestGuard.WriteProblemAsync(context, e.StatusCode == StatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable,
-                "The attachment cannot be read now.", "documentId");
+                e.StatusCode == StatusCode.NotFound ? "The attachment was not found." : "Forms or documents cannot be reached now; try again later.", "documentId");
         }
     }
 }
