@@ -4,9 +4,10 @@ namespace EfaPlatform.PushReceiver;
 public sealed class Faults
 {
     private readonly Lock _lock = new();
-    private FaultPlan _plan = new(0, 500, 0, 0, false);
+    private FaultPlan _plan = new(0, 500, 0, 0, 0, false);
 
-    public sealed record FaultPlan(int FailNext, int Status, int DelayMs, int CloseNext, bool Down);
+    /// <param name="DelayNext">How many of the next deliveries wait <paramref name="DelayMs"/> before they are taken and answered.</param>
+    public sealed record FaultPlan(int FailNext, int Status, int DelayMs, int DelayNext, int CloseNext, bool Down);
 
     public void Set(FaultPlan plan)
     {
@@ -21,24 +22,31 @@ public sealed class Faults
     {
         lock (_lock)
         {
+            var delay = 0;
+            if (_plan.DelayNext > 0)
+            {
+                delay = _plan.DelayMs;
+                _plan = _plan with { DelayNext = _plan.DelayNext - 1 };
+            }
+
             if (_plan.Down)
             {
-                return (503, false, 0);
+                return (503, false, delay);
             }
 
             if (_plan.CloseNext > 0)
             {
                 _plan = _plan with { CloseNext = _plan.CloseNext - 1 };
-                return (null, true, _plan.DelayMs);
+                return (null, true, delay);
             }
 
             if (_plan.FailNext > 0)
             {
                 _plan = _plan with { FailNext = _plan.FailNext - 1 };
-                return (_plan.Status, false, _plan.DelayMs);
+                return (_plan.Status, false, delay);
             }
 
-            return (null, false, _plan.DelayMs);
+            return (null, false, delay);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EfaPlatform.Routing;
 
 /// <summary>Configuration section "Routing".</summary>
-public sealed class RoutingOptions
+public sealed class RoutingOptions : IValidatableObject
 {
     public const string SectionName = "Routing";
 
@@ -27,6 +27,13 @@ public sealed class RoutingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan PushTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a claimed attempt may take (assembling and pushing) before the delivery is due again: after a crash
+    /// mid-attempt it is tried again then, under the same delivery id. Longer than the push timeout.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan AttemptLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often the delivery worker looks for due deliveries when it found none.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -43,6 +50,14 @@ public sealed class RoutingOptions
     /// <summary>How long a cached lookup is kept (a directory change makes it unused at once anyway).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan LookupCacheLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (AttemptLease <= PushTimeout)
+        {
+            yield return new ValidationResult("Routing:AttemptLease must be longer than Routing:PushTimeout.", [nameof(AttemptLease)]);
+        }
+    }
 
     /// <summary>Development only: the directory a tenant starts with.</summary>
     public DirectorySeedOptions Seed { get; set; } = new();

@@ -16,11 +16,20 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>Started payments expire this soon on a test platform (90 minutes in development), so that tests see an abandoned payment end.</summary>
     public static readonly TimeSpan PaymentExpiresAfter = TimeSpan.FromSeconds(30);
 
+    /// <summary>Attempts of a push delivery before routing parks it on a test platform.</summary>
+    public const int RoutingMaxAttempts = 4;
+
     public async Task InitializeAsync()
     {
         Platform = await PlatformProcess.StartAsync(environment: new Dictionary<string, string?>
         {
             ["Payment__ExpiresAfter"] = PaymentExpiresAfter.ToString(), ["Payment__ExpiryScanInterval"] = "00:00:00.500",
+            // Routing retries quickly and parks after few attempts, so that tests see both; the push receiver takes faults.
+            ["Routing__RetryDelay"] = "00:00:00.300", ["Routing__MaxRetryDelay"] = "00:00:01", ["Routing__MaxAttempts"] = RoutingMaxAttempts.ToString(),
+            ["Routing__PushTimeout"] = "00:00:02", ["Routing__AttemptLease"] = "00:00:08", ["Routing__ScanInterval"] = "00:00:00.100",
+            ["push-receiver__FaultsEnabled"] = "true",
+            // After a kill -9 the dead consumer's partitions wait for its session to time out (45 s by default).
+            ["Messaging__Kafka__session.timeout.ms"] = "6000",
         });
         GatewayUrl = await Platform.EndpointAsync("gateway", "http");
         GatewayGrpcUrl = await Platform.EndpointAsync("gateway", "grpc");

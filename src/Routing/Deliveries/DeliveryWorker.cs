@@ -18,13 +18,11 @@ public sealed partial class DeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        // A claimed attempt is given the push timeout and some more before another instance may take it over.
-        var lease = settings.PushTimeout * 2 + TimeSpan.FromSeconds(30);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var claimed = await deliveries.ClaimDueAsync(settings.Concurrency, lease, stoppingToken);
+                var claimed = await deliveries.ClaimDueAsync(settings.Concurrency, settings.AttemptLease, stoppingToken);
                 await Task.WhenAll(claimed.Select(attempt => AttemptAsync(attempt, stoppingToken)));
                 if (claimed.Count == 0)
                 {
