@@ -127,3 +127,32 @@ public sealed class RoutingPlatform(PlatformFixture fixture) : IDisposable
 
     public void Dispose() => Http.Dispose();
 }
+
+/// <summary>The development municipality's directory, changed by its tenant-admin through the gateway (and put back by the test).</summary>
+public sealed class DevelopmentDirectoryClient(RoutingPlatform platform)
+{
+    public async Task<JsonElement> UnitAsync(string unitId)
+    {
+        var (status, unit) = await platform.Http.SendAsync(HttpMethod.Get, $"/api/routing/v1/tenants/{DevelopmentTenant.Id}/units/{unitId}", await platform.TenantAdminAsync());
+        Assert.True(status == HttpStatusCode.OK, unit.ToString());
+        return unit;
+    }
+
+    /// <summary>Replaces a unit's destinations, keeping everything else.</summary>
+    public async Task<JsonElement> WithDestinationsAsync(string unitId, params object[] destinations)
+    {
+        var unit = await UnitAsync(unitId);
+        var (status, changed) = await platform.Http.SendAsync(HttpMethod.Put, $"/api/routing/v1/tenants/{DevelopmentTenant.Id}/units/{unitId}", await platform.TenantAdminAsync(),
+            new
+            {
+                name = unit.GetProperty("name").GetString(), leikaKeys = unit.GetProperty("leikaKeys"), areas = unit.GetProperty("areas"), contact = unit.GetProperty("contact"),
+                destinations,
+            }, Guid.NewGuid().ToString());
+        Assert.True(status == HttpStatusCode.OK, changed.ToString());
+        return changed;
+    }
+
+    public async Task<string> ReceiverUrlAsync() => await platform.Fixture.Platform.EndpointAsync(DevelopmentDirectory.ReceiverName, "http") + "/deliveries";
+
+    public string ReceiverSecret => platform.Fixture.Platform.Secret("push-receiver-callback");
+}
