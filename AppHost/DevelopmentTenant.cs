@@ -53,6 +53,9 @@ public static class DevelopmentTenant
           municipality:    Heidelberg, tenant {Id}, offers every catalog service:
                            {publicUrl}api/forms/v1/tenants/{Id}/services
           payment:         test provider; cards 4242 4242 4242 4242 (paid), 4000 0000 0000 0002 (declined), 4000 0000 0000 3220 (confirm)
-          REST APIs:       {publicUrl}api/forms/openapi.json, {publicUrl}api/identity/openapi.json, {publicUrl}api/payment/openapi.json
+          routing:         registration → caseworker inbox ({publicUrl}api/routing/v1/tenants/{Id}/inbox), parking permit → push receiver
+                           (received: GET /deliveries on the push-receiver resource), certificate of good conduct → pull API of the machine client
+          REST APIs:       {publicUrl}api/forms/openapi.json, {publicUrl}api/identity/openapi.json, {publicUrl}api/payment/openapi.json,
+                           {publicUrl}api/documents/openapi.json, {publicUrl}api/routing/openapi.json
         """);
 }

@@ -2,9 +2,7 @@ using EfaPlatform.AppHost;
 using EfaPlatform.AppHost.Hosting;
 
 var builder = PlatformBuilder.Create(args);
-var postgres = builder.AddPostgres("postgres");
-var redis = builder.AddRedis("redis");
-var kafka = builder.AddKafka("kafka");
+var (postgres, redis, kafka, clamav) = (builder.AddPostgres("postgres"), builder.AddRedis("redis"), builder.AddKafka("kafka"), builder.AddClamAv("clamav"));
 // The gateway's address is the platform's public address: the issuer of every token.
 var gatewayPort = builder.KnownPort("gateway", "HttpPort", 8080);
 var publicUrl = $"http://127.0.0.1:{gatewayPort}/";
@@ -15,7 +13,7 @@ var identity = builder.AddService("identity", postgres, redis)
     .WithDevelopmentSeed(builder, publicUrl);
 identity.WithEnvironment("Authentication__Authority", () => identity.HttpUrl);
 
-var documents = builder.AddService("documents", postgres, redis, kafka, builder.AddClamAv("clamav"), identity)
+var documents = builder.AddService("documents", postgres, redis, kafka, clamav, identity)
     .WithEnvironment("Documents__StoragePath", Path.Combine(builder.DataDirectory, "documents"));
 var forms = builder.AddService("forms", postgres, redis, kafka, identity, documents)
     .WithDevelopmentActivations();

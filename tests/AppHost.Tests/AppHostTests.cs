@@ -7,7 +7,7 @@ namespace EfaPlatform.AppHost.Tests;
 [Collection(RunningPlatformCollection.Name)]
 public sealed class AppHostTests(RunningPlatformFixture fixture, ITestOutputHelper output) : IDisposable
 {
-    private static readonly string[] ExpectedResources = ["postgres", "redis", "kafka", "clamav", "identity", "documents", "forms", "payment", "gateway"];
+    private static readonly string[] ExpectedResources = ["postgres", "redis", "kafka", "clamav", "identity", "documents", "forms", "payment", "routing", "push-receiver", "gateway"];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private PlatformProcess Platform => fixture.Platform;
 

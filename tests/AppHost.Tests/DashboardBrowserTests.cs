@@ -24,7 +24,7 @@ public sealed class DashboardBrowserTests(RunningPlatformFixture fixture, ITestO
         await page.GotoAsync(fixture.Platform.LoginUrl);
 
         var table = page.GetByRole(AriaRole.Table);
-        foreach (var name in new[] { "postgres", "redis", "kafka", "clamav", "identity", "documents", "forms", "payment", "gateway" })
+        foreach (var name in new[] { "postgres", "redis", "kafka", "clamav", "identity", "documents", "forms", "payment", "routing", "push-receiver", "gateway" })
         {
             var row = table.Locator($"tr[data-resource='{name}']");
             await Assertions.Expect(row).ToBeVisibleAsync();

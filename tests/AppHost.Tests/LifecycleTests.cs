@@ -18,7 +18,7 @@ public sealed class LifecycleTests(ITestOutputHelper output)
             await using (var first = await PlatformProcess.StartAsync(dataDirectory: dataDirectory))
             {
                 children = (await first.ResourcesAsync()).Select(r => r.GetProperty("processId").GetInt32()).ToList();
-                Assert.Equal(9, children.Count); // postgres, redis, kafka, clamav, identity, documents, forms, payment, gateway
+                Assert.Equal(11, children.Count); // postgres, redis, kafka, clamav, identity, documents, forms, payment, routing, push-receiver, gateway
                 Assert.All(children, pid => Assert.True(ChildProcess.IsAlive(pid)));
 
                 var exitCode = await first.InterruptAsync(TimeSpan.FromSeconds(30));
