@@ -27,8 +27,11 @@ public sealed class ServiceClientOptions
 }
 
 /// <summary>The service's own access token, fetched from the identity service and reused until shortly before it expires.</summary>
-public sealed class ServiceTokens(HttpClient http, IOptions<ServiceClientOptions> options, TimeProvider clock)
+public sealed class ServiceTokens(IHttpClientFactory httpClients, IOptions<ServiceClientOptions> options, TimeProvider clock)
 {
+    /// <summary>The HTTP client (to the identity service) tokens are fetched with.</summary>
+    public const string HttpClientName = "efa-service-tokens";
+
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private (string Token, DateTimeOffset RenewAt)? _current;
 
@@ -48,6 +51,7 @@ public sealed class ServiceTokens(HttpClient http, IOptions<ServiceClientOptions
             }
 
             var client = options.Value;
+            using var http = httpClients.CreateClient(HttpClientName);
             using var response = await http.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "client_credentials", ["client_id"] = client.ClientId, ["client_secret"] = client.ClientSecret, ["scope"] = client.Scopes,
@@ -86,7 +90,9 @@ public static class ServiceTokenExtensions
         // The same issuer as the one tokens are validated against (EfaAuthentication), else identity by service discovery.
         var authority = builder.Configuration[$"{EfaAuthenticationOptions.SectionName}:{nameof(EfaAuthenticationOptions.Authority)}"]
                         ?? builder.Configuration["services:identity:http:0"] ?? "http://identity";
-        builder.Services.AddHttpClient<ServiceTokens>(http => http.BaseAddress = new Uri(authority.EndsWith('/') ? authority : authority + "/"));
+        builder.Services.AddHttpClient(ServiceTokens.HttpClientName, http => http.BaseAddress = new Uri(authority.EndsWith('/') ? authority : authority + "/"));
+        // One per process: its cached token is what spares the identity service a client-credentials grant per call.
+        builder.Services.AddSingleton<ServiceTokens>();
         return builder;
     }
 

@@ -51,5 +51,14 @@ var payments = new Command("payments", "Payments created/s, callbacks handled/s 
 };
 payments.SetAction(parse => PaymentsBenchmark.RunAsync(parse.GetValue(paymentConcurrency), TimeSpan.FromSeconds(parse.GetValue(paymentSeconds)), parse.GetValue(paymentConfirmations)));
 
-var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation, documents, payments };
+var routingSubmissions = new Option<int>("--submissions") { DefaultValueFactory = _ => 1_000, Description = "Registrations submitted and delivered to the push receiver." };
+var routingConcurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 16, Description = "Concurrent clients." };
+var routingSeconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 10, Description = "Measured seconds per lookup run." };
+var routing = new Command("routing", "Deliveries/s and submit → delivered to the push receiver, and lookups/s in a directory of 10,000 units, whole platform running.")
+{
+    routingSubmissions, routingConcurrency, routingSeconds,
+};
+routing.SetAction(parse => RoutingBenchmark.RunAsync(parse.GetValue(routingSubmissions), parse.GetValue(routingConcurrency), TimeSpan.FromSeconds(parse.GetValue(routingSeconds))));
+
+var root = new RootCommand("EfaPlatform benchmarks (measurements, not tests). Results go to bench/README.md.") { messaging, gateway, proxies, tokens, signIns, submissions, validation, documents, payments, routing };
 return await root.Parse(args).InvokeAsync();

@@ -25,7 +25,6 @@ public static class Extensions
         builder.Services.AddSingleton<DeliveryContents>();
         builder.Services.AddSingleton<SubmissionSource>();
         builder.Services.AddSingleton<DecisionMaker>();
-        builder.Services.AddSingleton<PushChannel>();
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.AddPushChannel();
         builder.AddPlatformClients();

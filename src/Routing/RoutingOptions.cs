@@ -40,7 +40,7 @@ public sealed class RoutingOptions : IValidatableObject
 
     /// <summary>Deliveries attempted at once by one instance.</summary>
     [Range(1, 256)]
-    public int Concurrency { get; set; } = 8;
+    public int Concurrency { get; set; } = 32;
 
     /// <summary>
     /// Push URLs may use plain http to loopback addresses (development and tests); otherwise only https is accepted.

@@ -18,27 +18,36 @@ public sealed partial class DeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        // Attempts run side by side up to Concurrency; a finished one makes room for the next claim at once, so one slow
+        // destination does not hold up the others.
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var claimed = await deliveries.ClaimDueAsync(settings.Concurrency, settings.AttemptLease, stoppingToken);
-                await Task.WhenAll(claimed.Select(attempt => AttemptAsync(attempt, stoppingToken)));
-                if (claimed.Count == 0)
+                running.RemoveAll(attempt => attempt.IsCompleted);
+                var claimed = running.Count < settings.Concurrency
+                    ? await deliveries.ClaimDueAsync(settings.Concurrency - running.Count, settings.AttemptLease, stoppingToken)
+                    : [];
+                running.AddRange(claimed.Select(attempt => AttemptAsync(attempt, stoppingToken)));
+                if (claimed.Count == 0 || running.Count >= settings.Concurrency)
                 {
-                    await Task.Delay(settings.ScanInterval, clock, stoppingToken);
+                    // Nothing due (or no room): look again when an attempt ends or the scan interval has passed.
+                    await Task.WhenAny([.. running, Task.Delay(settings.ScanInterval, clock, stoppingToken)]);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception e)
             {
                 LogScanFailed(logger, e);
-                await Task.Delay(settings.ScanInterval * 5, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.WhenAny(Task.Delay(settings.ScanInterval * 5, clock, stoppingToken));
             }
         }
+
+        await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     private async Task AttemptAsync(ClaimedAttempt attempt, CancellationToken stoppingToken)
