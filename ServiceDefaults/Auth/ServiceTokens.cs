@@ -98,7 +98,7 @@ public static class ServiceTokenExtensions
 
     /// <summary>Every call of this gRPC client carries the service's own token (plain http inside the platform, as every call).</summary>
     public static IHttpClientBuilder WithServiceToken(this IHttpClientBuilder client) => client
-        .AddCallCredentials(async (_, metadata, services) =>
-            metadata.Add("authorization", "Bearer " + await services.GetRequiredService<ServiceTokens>().GetAsync(CancellationToken.None)))
+        .AddCallCredentials(async (context, metadata, services) =>
+            metadata.Add("authorization", "Bearer " + await services.GetRequiredService<ServiceTokens>().GetAsync(context.CancellationToken)))
         .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
 }

@@ -6,6 +6,7 @@ using EfaPlatform.Routing.Deliveries;
 using EfaPlatform.ServiceDefaults;
 using EfaPlatform.ServiceDefaults.Auth;
 using EfaPlatform.ServiceDefaults.Kit;
+using Microsoft.Extensions.Options;
 
 namespace EfaPlatform.Routing;
 
@@ -38,14 +39,19 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>One attempt per call with the push timeout and no redirects: the worker, not the HTTP client, decides when to try again.</summary>
+    /// <summary>
+    /// One attempt per call, no redirects, only to addresses a push may reach (<see cref="PushNetworks"/>): the worker,
+    /// not the HTTP client, decides when to try again, and PushChannel bounds each attempt by the push timeout.
+    /// </summary>
     private static void AddPushChannel(this IHostApplicationBuilder builder)
     {
-        var timeout = builder.Configuration.GetSection(RoutingOptions.SectionName).Get<RoutingOptions>()?.PushTimeout ?? new RoutingOptions().PushTimeout;
         // RemoveAllResilienceHandlers is experimental, and the only way to take the service defaults' retries off one client.
 #pragma warning disable EXTEXP0001
-        builder.Services.AddHttpClient<PushChannel>(http => http.Timeout = timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        builder.Services.AddHttpClient<PushChannel>(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(services => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseCookies = false, ConnectCallback = PushNetworks.ConnectCallback(services.GetRequiredService<IOptions<RoutingOptions>>().Value),
+            })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
     }

@@ -47,12 +47,23 @@ public sealed class RoutingOptions : IValidatableObject
     /// </summary>
     public bool AllowLoopbackHttp { get; set; }
 
+    /// <summary>
+    /// Private networks (CIDR, for example "10.20.0.0/16") push destinations may be in: a municipal data centre's own
+    /// specialist systems. Every other private, link-local or special address is refused when connecting.
+    /// </summary>
+    public List<string> PrivatePushNetworks { get; set; } = [];
+
     /// <summary>How long a cached lookup is kept (a directory change makes it unused at once anyway).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan LookupCacheLifetime { get; set; } = TimeSpan.FromHours(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var network in PrivatePushNetworks.Where(network => !System.Net.IPNetwork.TryParse(network, out _)))
+        {
+            yield return new ValidationResult($"Routing:PrivatePushNetworks: {network} is not a network in CIDR notation.", [nameof(PrivatePushNetworks)]);
+        }
+
         if (AttemptLease <= PushTimeout)
         {
             yield return new ValidationResult("Routing:AttemptLease must be longer than Routing:PushTimeout.", [nameof(AttemptLease)]);

@@ -74,7 +74,6 @@ public sealed class AccessMatrixTests(RoutingServiceFixture fixture) : IDisposab
             ["admin B"] = fixture.Staff(_b, "tenant-admin"), ["client B"] = fixture.Machine(_b), ["client A"] = fixture.Machine(_a),
         };
         var unit = DirectoryApi.Unit("Landesamt", [DirectoryApi.ParkingPermit], ["08"], new { channel = "inbox" });
-        var import = new { format = "json", content = """{"units":[]}""" };
         var decision = new { outcome = "approved", message = "Genehmigt." };
         static Dictionary<string, int> Expect(int a, int b, int client, int op, int caseworker = -1, int admin = -1) => new()
         {

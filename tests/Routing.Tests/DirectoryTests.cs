@@ -201,6 +201,27 @@ public sealed class DirectoryTests(RoutingServiceFixture fixture) : IDisposable
 
         var (nested, _) = await directory.ImportAsync("json", new string('[', 5000) + new string(']', 5000));
         Assert.Equal(HttpStatusCode.BadRequest, nested);
+        var (escaped, escapedProblem) = await directory.ImportAsync("json",
+            """{"units":[{"unitId":"a","name":"Amt\u0000","leikaKeys":["99108008016000"],"areas":["08221"],"contact":{"address":"\ud800"},"destinations":[{"channel":"inbox"}]}]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, escaped);
+        Assert.Equal(["line 1: contact.address: must be valid text", "line 1: name: must not contain control characters or broken characters"],
+            DirectoryApi.Violations(escapedProblem).Order());
+        var (wide, wideProblem) = await directory.ImportAsync("csv",
+            "unitId;name;leikaKeys;areas;email;phone;address;channel\namt;Amt;" + string.Join(' ', Enumerable.Range(0, 500).Select(i => $"99{i:D12}")) + ";"
+            + string.Join(' ', Enumerable.Range(0, 500).Select(i => $"08{i:D3}"[..5])) + ";;;;inbox\n" + "x;\"never closed\n" + new string('y', 2_000_000));
+        Assert.Equal(HttpStatusCode.BadRequest, wide);
+        Assert.NotEmpty(DirectoryApi.Violations(wideProblem));
+        var privateKey = System.Security.Cryptography.RSA.Create(2048).ExportParameters(true);
+        var (leaked, leakProblem) = await directory.PutAsync("amt", DirectoryApi.Unit("Amt", [DirectoryApi.ParkingPermit], ["08221"], new
+        {
+            channel = "pull", encryptionKey = System.Text.Json.JsonSerializer.Serialize(new
+            {
+                kty = "RSA", n = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(privateKey.Modulus!),
+                e = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(privateKey.Exponent!), d = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(privateKey.D!),
+            }),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, leaked);
+        Assert.StartsWith("unit.destinations[0].encryptionKey: must be the public key only", Assert.Single(DirectoryApi.Violations(leakProblem)));
         var (badId, _) = await directory.PutAsync("../etc", DirectoryApi.Unit("Amt", [DirectoryApi.ParkingPermit], ["08221"]));
         Assert.True(badId is HttpStatusCode.BadRequest or HttpStatusCode.NotFound);
         Assert.Empty((await directory.UnitsAsync()).GetProperty("units").EnumerateArray());

@@ -91,15 +91,35 @@ public sealed class FaultTests(PlatformFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_push_address_inside_a_private_network_is_not_connected_to()
+    {
+        var directory = new DevelopmentDirectoryClient(_platform);
+        var destination = (await directory.UnitAsync("verkehrsbehoerde")).GetProperty("destinations")[0];
+        var keep = new { destinationId = destination.GetProperty("destinationId").GetString(), channel = "push", pushUrl = destination.GetProperty("pushUrl").GetString() };
+        await directory.WithDestinationsAsync("verkehrsbehoerde", keep with { pushUrl = "https://10.12.0.7/eingang" });
+        try
+        {
+            var submissionId = await _platform.SubmitAndPayAsync(RoutingPlatform.ParkingPermit);
+            var parked = await _platform.DeliveryAsync(submissionId, "parked");
+            Assert.StartsWith("No answer from the destination: 10.12.0.7 has no address push deliveries may reach", parked.GetProperty("lastError").GetString());
+        }
+        finally
+        {
+            await directory.WithDestinationsAsync("verkehrsbehoerde", keep);
+        }
+    }
+
+    [Fact]
     public async Task With_nobody_responsible_the_submission_shows_it_and_the_next_directory_change_delivers_it()
     {
         var directory = new DevelopmentDirectoryClient(_platform);
         var ordnungsamt = await directory.UnitAsync("ordnungsamt");
         var admin = await _platform.TenantAdminAsync();
         Assert.Equal(HttpStatusCode.OK, (await _platform.Http.SendAsync(HttpMethod.Delete, $"/api/routing/v1/tenants/{DevelopmentTenant.Id}/units/ordnungsamt", admin)).Status);
+        var submissionId = "";
         try
         {
-            var submissionId = await _platform.SubmitAndPayAsync(RoutingPlatform.Certificate);
+            submissionId = await _platform.SubmitAndPayAsync(RoutingPlatform.Certificate);
             var unroutable = await _platform.DeliveryAsync(submissionId, "unroutable");
             Assert.Equal("Nobody in the directory is responsible for LeiKa key 99116004012000 in area 082210000000.", unroutable.GetProperty("lastError").GetString());
         }
@@ -114,8 +134,6 @@ public sealed class FaultTests(PlatformFixture fixture) : IAsyncLifetime
             Assert.True(status == HttpStatusCode.OK, body.ToString());
         }
 
-        var (_, all) = await _platform.Http.SendAsync(HttpMethod.Get, $"/api/routing/v1/tenants/{DevelopmentTenant.Id}/deliveries?pageSize=5", admin);
-        var latest = all.GetProperty("deliveries").EnumerateArray().First(d => d.GetProperty("serviceId").GetString() == RoutingPlatform.Certificate);
-        await _platform.DeliveryAsync(latest.GetProperty("submissionId").GetString()!, "offered");
+        await _platform.DeliveryAsync(submissionId, "offered");
     }
 }

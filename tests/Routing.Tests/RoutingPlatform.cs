@@ -121,9 +121,10 @@ public sealed class RoutingPlatform(PlatformFixture fixture) : IDisposable
             (await Http.SendAsync(HttpMethod.Get, $"/api/forms/v1/submissions/{submissionId}", citizen)).Body.GetProperty("status").GetString() == status,
             TimeSpan.FromSeconds(60), $"the submission is {status}");
 
-    public async Task<IReadOnlyList<KafkaProbe.Seen>> RoutingEventsAsync(string submissionId) =>
+    /// <summary>Routing's events of a submission, read on for <paramref name="settle"/> (3 s unless given) after the first to catch a repeat.</summary>
+    public async Task<IReadOnlyList<KafkaProbe.Seen>> RoutingEventsAsync(string submissionId, TimeSpan? settle = null) =>
         await KafkaProbe.EventsWithKeyAsync((await fixture.Platform.EndpointAsync("kafka", "broker-1"))["kafka://".Length..], "efa.routing", submissionId,
-            TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+            settle ?? TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
 
     public void Dispose() => Http.Dispose();
 }

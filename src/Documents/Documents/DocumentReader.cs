@@ -6,8 +6,8 @@ namespace EfaPlatform.Documents.Documents;
 /// <summary>
 /// Whose documents a caller may read: their own uploads and the documents of messages sent to them (citizens,
 /// organisations); their tenant's issued documents and the documents attached to its submissions (caseworkers,
-/// tenant-admins, the tenant's machine clients); or those attached to any submission (a platform service's machine
-/// client without a tenant, such as routing; it holds the documents scope, which every call of a machine client needs).
+/// tenant-admins, the tenant's machine clients); or those attached to any submission (a platform service's own client,
+/// role service and no tenant, such as routing; it holds the documents scope, which every call of a machine client needs).
 /// Platform-admins read none: documents are not theirs to see.
 /// </summary>
 public sealed record DocumentReader(string? OwnerSubject, Guid? Tenant, bool AnyTenant)
@@ -40,6 +40,7 @@ public sealed record DocumentReader(string? OwnerSubject, Guid? Tenant, bool Any
         var tenant = Guid.TryParse(user.TenantId(), out var id) ? id : (Guid?)null;
         var staff = user.HasRole(EfaClaims.Caseworker) || user.HasRole(EfaClaims.TenantAdmin);
         var machine = !user.IsPerson();
-        return new DocumentReader(owner, staff || machine ? tenant : null, machine && tenant is null);
+        // Only the platform's own service client (role service, which no external realm can map to) reads across tenants.
+        return new DocumentReader(owner, staff || machine ? tenant : null, machine && tenant is null && user.HasRole(EfaClaims.PlatformService));
     }
 }

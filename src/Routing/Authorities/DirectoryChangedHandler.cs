@@ -5,8 +5,9 @@ using EfaPlatform.Routing.Deliveries;
 namespace EfaPlatform.Routing.Authorities;
 
 /// <summary>
-/// Every routing instance follows directory changes: the lookup cache moves to the new version (where the writer could
-/// not set it), and deliveries that nobody was responsible for are looked up again.
+/// Routing follows its own directory changes (one instance takes each event): the lookup cache moves to the new version
+/// where the writer could not set it, and deliveries that nobody was responsible for, or whose pull destination is
+/// gone, are looked up again.
 /// </summary>
 public sealed class DirectoryChangedHandler(LookupCache cache, DeliveryStore deliveries) : IEventHandler<DirectoryChanged>
 {
@@ -17,7 +18,8 @@ public sealed class DirectoryChangedHandler(LookupCache cache, DeliveryStore del
             return;
         }
 
-        await cache.DirectoryChangedAsync(tenantId, context.Payload.Version);
-        await deliveries.RetryUnroutableAsync(context.Transaction, tenantId, cancellationToken);
+        // Redis away: the event is handled again later, so that no instance keeps answering from an older version.
+        await cache.DirectoryChangedAsync(tenantId, context.Payload.Version, throwWhenUnavailable: true);
+        await deliveries.RetryAfterDirectoryChangeAsync(context.Transaction, tenantId, cancellationToken);
     }
 }

@@ -15,6 +15,7 @@ public static class DirectoryImport
     public const int MaxContentLength = 8 * 1024 * 1024;
     public const int MaxUnits = 20_000;
     public const int MaxProblems = 200;
+    public const int MaxDirectoryCoverage = 2_000_000;
 
     public static readonly string[] CsvColumns =
         ["unitId", "name", "leikaKeys", "areas", "email", "phone", "address", "channel", "pushUrl", "callbackSecret", "encryptionKey", "destinationLeikaKeys"];
@@ -35,12 +36,21 @@ public static class DirectoryImport
         }
 
         content = content.TrimStart('\uFEFF');
-        var located = format switch
+        List<Located> located;
+        try
         {
-            "json" => ReadJson(content, problems),
-            "csv" => ReadCsv(content, problems),
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "json or csv"),
-        };
+            located = format switch
+            {
+                "json" => ReadJson(content, problems),
+                "csv" => ReadCsv(content, problems),
+                _ => throw new ArgumentOutOfRangeException(nameof(format), format, "json or csv"),
+            };
+        }
+        catch (Exception e) when (e.GetType().Namespace == typeof(CsvDataReader).Namespace)
+        {
+            // Sylvan refuses a record over its buffer or a quote that never ends.
+            return new Result([], [new Problem(1, "content", $"is not a CSV file this import reads: {e.Message}")]);
+        }
         if (located.Count > MaxUnits)
         {
             problems.Add(new Problem(1, "units", $"a directory has at most {MaxUnits} units"));
@@ -54,12 +64,30 @@ public static class DirectoryImport
     {
         var units = new Dictionary<string, int>(StringComparer.Ordinal);
         var coverage = new Dictionary<(string Key, string Area), string>();
+        var covered = 0;
         foreach (var (line, unit) in located)
         {
+            if (problems.Count >= MaxProblems)
+            {
+                return;
+            }
+
             UnitRules.Check(unit, field => Camel(field), allowLoopbackHttp, (field, description) => problems.Add(new Problem(line, field, description)));
             if (!units.TryAdd(unit.UnitId, line))
             {
                 problems.Add(new Problem(line, "unitId", $"{unit.UnitId} is already defined at line {units[unit.UnitId]}"));
+                continue;
+            }
+
+            covered += unit.LeikaKeys.Count * unit.Areas.Count;
+            if (unit.LeikaKeys.Count * unit.Areas.Count > UnitRules.MaxCoverage || covered > MaxDirectoryCoverage)
+            {
+                if (covered > MaxDirectoryCoverage)
+                {
+                    problems.Add(new Problem(line, "units", $"a directory covers at most {MaxDirectoryCoverage} pairs of LeiKa key and area"));
+                    return;
+                }
+
                 continue;
             }
 
@@ -177,6 +205,8 @@ public static class DirectoryImport
         {
             Delimiter = firstLine.Count(c => c == ';') > firstLine.Count(c => c == ',') ? ';' : ',',
             HasHeaders = true,
+            // A unit's row may list hundreds of keys and areas.
+            MaxBufferSize = 1024 * 1024,
         };
         using var csv = CsvDataReader.Create(new StringReader(content), options);
         var header = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i).Trim()).ToArray();

@@ -63,7 +63,15 @@ public sealed class DirectoryStore(NpgsqlDataSource dataSource, IOptions<Routing
     {
         await using var command = dataSource.CreateCommand("select sealed_secret from destinations where destination_id = $1");
         command.Parameters.AddWithValue(destinationId);
-        return await command.ExecuteScalarAsync(cancellationToken) is byte[] sealedSecret ? _sealer.Unseal(sealedSecret, destinationId.ToByteArray()) : null;
+        try
+        {
+            return await command.ExecuteScalarAsync(cancellationToken) is byte[] sealedSecret ? _sealer.Unseal(sealedSecret, destinationId.ToByteArray()) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // Sealed under another Routing:SecretKey: the tenant-admin sets the secret again.
+            return null;
+        }
     }
 
     /// <summary>A destination with its tenant, or null.</summary>

@@ -234,7 +234,8 @@ public sealed class DirectoryWriter(NpgsqlDataSource dataSource, DirectoryStore 
                     await copy.WriteAsync(destination.Channel, NpgsqlDbType.Text, cancellationToken);
                     await WriteNullableAsync(copy, destination.PushUrl, NpgsqlDbType.Text, cancellationToken);
                     await WriteNullableAsync(copy, destination.Channel == Channels.Push ? sealedSecret : null, NpgsqlDbType.Bytea, cancellationToken);
-                    await WriteNullableAsync(copy, string.IsNullOrEmpty(destination.EncryptionKey) ? null : destination.EncryptionKey, NpgsqlDbType.Text, cancellationToken);
+                    await WriteNullableAsync(copy, string.IsNullOrEmpty(destination.EncryptionKey) ? null : JsonWebKeys.PublicOnly(destination.EncryptionKey), NpgsqlDbType.Text,
+                        cancellationToken);
                     await copy.WriteAsync(destination.LeikaKeys.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
                 }
             }

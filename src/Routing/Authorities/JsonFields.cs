@@ -69,7 +69,20 @@ internal sealed class JsonFields(JsonElement unit, int line, List<DirectoryImpor
             return "";
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : Reported<string>(field, "must be a string") ?? "";
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return Reported<string>(field, "must be a string") ?? "";
+        }
+
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is JSON but no text.
+            return Reported<string>(field, "must be valid text") ?? "";
+        }
     }
 
     private string[] TextsOf(JsonElement element, string name, string field)
@@ -85,7 +98,15 @@ internal sealed class JsonFields(JsonElement unit, int line, List<DirectoryImpor
             return [];
         }
 
-        return value.EnumerateArray().Select(item => item.GetString()!).ToArray();
+        try
+        {
+            return value.EnumerateArray().Select(item => item.GetString()!).ToArray();
+        }
+        catch (InvalidOperationException)
+        {
+            Report(field, "must be valid text");
+            return [];
+        }
     }
 
     private void Report(string field, string description) => problems.Add(new DirectoryImport.Problem(line, field, description));

@@ -25,6 +25,28 @@ public static class JsonWebKeys
         return rsa;
     }
 
+    private static readonly string[] PrivateParts = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+    public static bool HasPrivateParts(string jwk)
+    {
+        using var document = JsonDocument.Parse(jwk);
+        return document.RootElement.ValueKind == JsonValueKind.Object && PrivateParts.Any(part => document.RootElement.TryGetProperty(part, out _));
+    }
+
+    /// <summary>The JWK as stored and shown: kty, n, e and kid only.</summary>
+    public static string PublicOnly(string jwk)
+    {
+        using var document = JsonDocument.Parse(jwk);
+        var root = document.RootElement;
+        var kept = new Dictionary<string, string> { ["kty"] = "RSA", ["n"] = root.GetProperty("n").GetString()!, ["e"] = root.GetProperty("e").GetString()! };
+        if (KeyIdOf(jwk) is { } keyId)
+        {
+            kept["kid"] = keyId;
+        }
+
+        return JsonSerializer.Serialize(kept);
+    }
+
     /// <summary>The key id ("kid") when the JWK has one.</summary>
     public static string? KeyIdOf(string jwk)
     {

@@ -8,9 +8,9 @@ namespace EfaPlatform.Routing.Authorities;
 /// <summary>
 /// Lookups cached in Redis under the directory version they were answered from ("routing:lookup:{tenant}:{version}:…"),
 /// next to the directory's current version ("routing:directory-version:{tenant}"). A change sets the current version
-/// as soon as it is committed, and the change event sets it again wherever the first write did not happen (another
-/// instance, a crash in between): entries of older versions are never read again and expire. Redis being away only
-/// makes lookups slower.
+/// as soon as it is committed, and the change event sets it again where that write did not happen (Redis away for a
+/// moment, a crash in between; the event is retried until it succeeds): entries of older versions are never read again
+/// and expire. Redis being away only makes lookups slower.
 /// </summary>
 public sealed partial class LookupCache(IConnectionMultiplexer redis, RedisKeys keys, IOptions<RoutingOptions> options, ILogger<LookupCache> logger)
 {
@@ -63,13 +63,13 @@ public sealed partial class LookupCache(IConnectionMultiplexer redis, RedisKeys 
         }
     }
 
-    public async Task DirectoryChangedAsync(Guid tenantId, long version)
+    public async Task DirectoryChangedAsync(Guid tenantId, long version, bool throwWhenUnavailable = false)
     {
         try
         {
             await redis.GetDatabase().ScriptEvaluateAsync(SetForward, [VersionKey(tenantId)], [version]);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or TimeoutException && !throwWhenUnavailable)
         {
             // The change event sets it when Redis is back; until then lookups read PostgreSQL (see CurrentVersionAsync).
             LogUnavailable(logger, e.GetType().Name);

@@ -14,6 +14,9 @@ public static partial class UnitRules
     public const int MaxLeikaKeys = 500;
     public const int MaxAreas = 500;
     public const int MaxDestinations = 10;
+
+    /// <summary>Key/area pairs one unit covers: each is a row of the lookup's index.</summary>
+    public const int MaxCoverage = 10_000;
     private static readonly int[] AreaLengths = [2, 5, 9, 12];
 
     public static bool IsUnitId(string value) => UnitIdPattern().IsMatch(value);
@@ -38,6 +41,19 @@ public static partial class UnitRules
             report(name("name"), "is required, at most 200 characters");
         }
 
+        foreach (var (field, text) in TextsOf(unit))
+        {
+            if (text.Any(char.IsControl) || text.Any(char.IsSurrogate))
+            {
+                report(name(field), "must not contain control characters or broken characters");
+            }
+        }
+
+        if (unit.LeikaKeys.Count * unit.Areas.Count > MaxCoverage)
+        {
+            report(name("areas"), $"a unit covers at most {MaxCoverage} pairs of LeiKa key and area ({unit.LeikaKeys.Count} × {unit.Areas.Count} given); split it");
+        }
+
         CheckList(unit.LeikaKeys, name("leika_keys"), MaxLeikaKeys, IsLeikaKey, "must be a LeiKa key of 14 digits", report);
         CheckList(unit.Areas, name("areas"), MaxAreas, IsArea,
             "must be an ARS prefix: 2 digits (Land 01-16), 5 (district), 9 (Gemeindeverband) or 12 (municipality)", report);
@@ -50,6 +66,19 @@ public static partial class UnitRules
         for (var i = 0; i < Math.Min(unit.Destinations.Count, MaxDestinations); i++)
         {
             CheckDestination(unit.Destinations[i], unit.LeikaKeys, field => name($"destinations[{i}].{field}"), allowLoopbackHttp, report);
+        }
+    }
+
+    private static IEnumerable<(string Field, string Text)> TextsOf(DirectoryUnit unit)
+    {
+        yield return ("name", unit.Name);
+        yield return ("contact.email", unit.Contact.Email);
+        yield return ("contact.phone", unit.Contact.Phone);
+        yield return ("contact.address", unit.Contact.Address);
+        for (var i = 0; i < unit.Destinations.Count; i++)
+        {
+            yield return ($"destinations[{i}].push_url", unit.Destinations[i].PushUrl ?? "");
+            yield return ($"destinations[{i}].callback_secret", unit.Destinations[i].CallbackSecret ?? "");
         }
     }
 
@@ -122,9 +151,16 @@ public static partial class UnitRules
             report(name("push_url"), "only a push destination has a URL and a callback secret");
         }
 
-        if (!string.IsNullOrEmpty(destination.EncryptionKey) && EncryptionKeyProblem(destination.EncryptionKey) is { } problem)
+        if (!string.IsNullOrEmpty(destination.EncryptionKey))
         {
-            report(name("encryption_key"), problem);
+            if (destination.Channel == Channels.Inbox)
+            {
+                report(name("encryption_key"), "only push and pull destinations take encrypted deliveries; caseworkers read the inbox in the platform");
+            }
+            else if (EncryptionKeyProblem(destination.EncryptionKey) is { } problem)
+            {
+                report(name("encryption_key"), problem);
+            }
         }
 
         for (var i = 0; i < destination.LeikaKeys.Count; i++)
@@ -153,8 +189,13 @@ public static partial class UnitRules
 
         try
         {
+            if (JsonWebKeys.HasPrivateParts(jwk))
+            {
+                return "must be the public key only (no d, p, q, dp, dq, qi): the private key stays with the destination";
+            }
+
             using var rsa = JsonWebKeys.ToRsa(jwk);
-            return rsa.KeySize < 2048 ? "must be an RSA key of at least 2048 bits" : null;
+            return rsa.KeySize is < 2048 or > 8192 ? "must be an RSA key of 2048 to 8192 bits" : null;
         }
         catch (Exception e) when (e is JsonException or FormatException or CryptographicException or KeyNotFoundException or InvalidOperationException)
         {

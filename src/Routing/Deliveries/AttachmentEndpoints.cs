@@ -21,7 +21,7 @@ public static class AttachmentEndpoints
             });
 
     private static async Task DownloadAsync(
-        HttpContext context, string deliveryId, string documentId, DeliveryStore deliveries, SubmissionSource source, DeliveryContents contents)
+        HttpContext context, string deliveryId, string documentId, DeliveryStore deliveries, SubmissionSource source)
     {
         var user = context.User;
         var delivery = Guid.TryParse(deliveryId, out var id) ? await deliveries.GetAsync(id, context.RequestAborted) : null;
@@ -32,7 +32,7 @@ public static class AttachmentEndpoints
             return;
         }
 
-        if (await contents.EncryptionKeyAsync(delivery, context.RequestAborted) is not null)
+        if (delivery.EncryptionKey is not null)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status409Conflict,
                 "This destination receives encrypted deliveries: the attachments are inside the delivery's encryptedContent.");

@@ -1,5 +1,4 @@
 using EfaPlatform.Contracts.Routing.V1;
-using EfaPlatform.Routing.Authorities;
 using Google.Protobuf.WellKnownTypes;
 
 namespace EfaPlatform.Routing.Deliveries;
@@ -8,7 +7,7 @@ namespace EfaPlatform.Routing.Deliveries;
 /// A delivery's content for the pull API and the inbox, read from forms and documents when asked (routing keeps no
 /// answers of its own). For a destination with an encryption key it is the JWE of the delivery document, attachments inline.
 /// </summary>
-public sealed class DeliveryContents(SubmissionSource source, DeliveryDocument document, DirectoryStore directory)
+public sealed class DeliveryContents(SubmissionSource source, DeliveryDocument document)
 {
     public async Task<DeliveryContent> ReadAsync(StoredDelivery delivery, CancellationToken cancellationToken)
     {
@@ -19,7 +18,7 @@ public sealed class DeliveryContents(SubmissionSource source, DeliveryDocument d
             TenantId = delivery.TenantId.ToString(), UnitId = target.UnitId, DestinationId = target.DestinationId.ToString(),
         };
         var submission = await source.SubmissionAsync(delivery.SubmissionId, cancellationToken);
-        if (await EncryptionKeyAsync(delivery, cancellationToken) is { } key)
+        if (delivery.EncryptionKey is { } key)
         {
             using var plain = new MemoryStream();
             await document.WriteAsync(plain, delivery, target, submission, cancellationToken);
@@ -45,10 +44,4 @@ public sealed class DeliveryContents(SubmissionSource source, DeliveryDocument d
 
         return content;
     }
-
-    /// <summary>Whether the delivery goes to a destination that reads only encrypted content.</summary>
-    public async Task<string?> EncryptionKeyAsync(StoredDelivery delivery, CancellationToken cancellationToken) =>
-        delivery.DestinationId is { } destinationId && await directory.DestinationAsync(destinationId, cancellationToken) is { } found
-            ? found.Destination.EncryptionKey
-            : null;
 }

@@ -42,7 +42,8 @@ public sealed record StoredDelivery(
     string? ReceiptId,
     string? LastError,
     DateTimeOffset CreatedAt,
-    string? Outcome);
+    string? Outcome,
+    string? EncryptionKey);
 
 /// <summary>What an attempt came to.</summary>
 /// <param name="StatusCode">The push destination's HTTP status; 0 without an answer.</param>

@@ -90,8 +90,10 @@ public sealed partial class DeliveryStore
         await using (var move = new NpgsqlCommand(
             """
             update deliveries set state = $2, next_attempt_at = $3, unit_id = coalesce($4, unit_id), destination_id = coalesce($5, destination_id),
-                channel = coalesce($6, channel), delivered_at = $7, receipt_id = $8, last_error = $9, updated_at = $10
-            where delivery_id = $1 and state = 'pending' and attempts = $11
+                channel = coalesce($6, channel), delivered_at = $7, receipt_id = $8, last_error = $9, updated_at = $10, encryption_key = $12
+            where delivery_id = $1 and attempts = $11
+              -- Withdrawn while the push was under way: the authority has it all the same, and says so.
+              and (state = 'pending' or (state = 'withdrawn' and $2 = 'delivered'))
             """, connection, transaction))
         {
             move.Parameters.AddWithValue(attempt.Delivery.DeliveryId);
@@ -105,6 +107,7 @@ public sealed partial class DeliveryStore
             move.Parameters.AddWithValue((object?)result.Error ?? DBNull.Value);
             move.Parameters.AddWithValue(now);
             move.Parameters.AddWithValue(attempt.Number);
+            move.Parameters.AddWithValue((object?)target?.EncryptionKey ?? DBNull.Value);
             moved = await move.ExecuteNonQueryAsync(cancellationToken) == 1;
         }
 
@@ -163,5 +166,5 @@ public sealed partial class DeliveryStore
         }, submissionId.ToString(), cancellationToken: cancellationToken);
 }
 
-/// <summary>Where an attempt found the delivery should go.</summary>
-public sealed record Target(string UnitId, Guid DestinationId, string Channel);
+/// <summary>Where an attempt found the delivery should go, and the destination's key when it takes only encrypted content.</summary>
+public sealed record Target(string UnitId, Guid DestinationId, string Channel, string? EncryptionKey = null);

@@ -13,7 +13,8 @@ public sealed record DeliveryPosition(DateTimeOffset CreatedAt, Guid DeliveryId)
     public static DeliveryPosition? Parse(string? value)
     {
         var parts = value?.Split('.', 2);
-        return parts is [var ticks, var id] && long.TryParse(ticks, CultureInfo.InvariantCulture, out var utcTicks) && Guid.TryParse(id, out var deliveryId)
+        return parts is [var ticks, var id] && long.TryParse(ticks, CultureInfo.InvariantCulture, out var utcTicks)
+               && utcTicks >= DateTimeOffset.MinValue.UtcTicks && utcTicks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParse(id, out var deliveryId)
             ? new DeliveryPosition(new DateTimeOffset(utcTicks, TimeSpan.Zero), deliveryId)
             : null;
     }

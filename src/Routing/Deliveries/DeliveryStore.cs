@@ -10,10 +10,10 @@ public sealed partial class DeliveryStore(NpgsqlDataSource dataSource, TimeProvi
 {
     internal const string Columns = """
         d.delivery_id, d.submission_id, d.tenant_id, d.reference, d.service_id, d.leika_key, d.state, d.unit_id, d.destination_id, d.channel,
-        d.attempts, d.attempts_before_redrive, d.next_attempt_at, d.delivered_at, d.receipt_id, d.last_error, d.created_at, x.outcome
+        d.attempts, d.attempts_before_redrive, d.next_attempt_at, d.delivered_at, d.receipt_id, d.last_error, d.created_at, x.outcome, d.encryption_key
         """;
 
-    internal const string From = "deliveries d left join decisions x on x.submission_id = d.submission_id";
+    internal const string From = "deliveries d left join decisions x on x.submission_id = d.submission_id and x.mailbox_message_id is not null";
 
     public ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => dataSource.OpenConnectionAsync(cancellationToken);
 
@@ -21,6 +21,7 @@ public sealed partial class DeliveryStore(NpgsqlDataSource dataSource, TimeProvi
     public async Task RecordSubmittedAsync(
         NpgsqlTransaction transaction, Guid submissionId, Guid tenantId, string reference, string serviceId, string leikaKey, long feeCents, CancellationToken cancellationToken)
     {
+        await SerializeFactsAsync(transaction, submissionId, cancellationToken);
         var now = clock.GetUtcNow();
         await using var command = new NpgsqlCommand(
             """
@@ -43,6 +44,7 @@ public sealed partial class DeliveryStore(NpgsqlDataSource dataSource, TimeProvi
     /// <summary>The fee is paid: a waiting delivery becomes pending; before the announcement, the payment is kept for it.</summary>
     public async Task RecordPaidAsync(NpgsqlTransaction transaction, Guid submissionId, DateTimeOffset paidAt, CancellationToken cancellationToken)
     {
+        await SerializeFactsAsync(transaction, submissionId, cancellationToken);
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction)
         {
             BatchCommands =
@@ -61,6 +63,17 @@ public sealed partial class DeliveryStore(NpgsqlDataSource dataSource, TimeProvi
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The announcement and the payment come on different topics, perhaps to different instances at once: each would miss
+    /// the other's uncommitted row, and the delivery would wait for ever. The submission's advisory lock orders them.
+    /// </summary>
+    private static async Task SerializeFactsAsync(NpgsqlTransaction transaction, Guid submissionId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1::text, 0))", transaction.Connection, transaction);
+        command.Parameters.AddWithValue(submissionId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The citizen withdrew it: whatever has not reached the authority yet stops.</summary>
     public async Task RecordWithdrawnAsync(NpgsqlTransaction transaction, Guid submissionId, CancellationToken cancellationToken)
     {
@@ -72,12 +85,18 @@ public sealed partial class DeliveryStore(NpgsqlDataSource dataSource, TimeProvi
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>After a directory change, the municipality's deliveries nobody was responsible for are tried again.</summary>
-    public async Task RetryUnroutableAsync(NpgsqlTransaction transaction, Guid tenantId, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a directory change, the municipality's deliveries nobody was responsible for are tried again, and so are
+    /// offered ones whose pull destination is gone (nobody would fetch them any more).
+    /// </summary>
+    public async Task RetryAfterDirectoryChangeAsync(NpgsqlTransaction transaction, Guid tenantId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "update deliveries set state = 'pending', next_attempt_at = $2, updated_at = $2 where tenant_id = $1 and state = 'unroutable'",
-            transaction.Connection, transaction);
+            """
+            update deliveries d set state = 'pending', next_attempt_at = $2, updated_at = $2
+            where d.tenant_id = $1 and (d.state = 'unroutable'
+                or (d.state = 'offered' and not exists (select 1 from destinations x where x.destination_id = d.destination_id)))
+            """, transaction.Connection, transaction);
         command.Parameters.AddWithValue(tenantId);
         command.Parameters.AddWithValue(clock.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -102,5 +121,6 @@ public sealed partial class DeliveryStore(NpgsqlDataSource dataSource, TimeProvi
         reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetGuid(8), reader.IsDBNull(9) ? null : reader.GetString(9),
         reader.GetInt32(10), reader.GetInt32(11), reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
         reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), reader.IsDBNull(14) ? null : reader.GetString(14),
-        reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetFieldValue<DateTimeOffset>(16), reader.IsDBNull(17) ? null : reader.GetString(17));
+        reader.IsDBNull(15) ? null : reader.GetString(15), reader.GetFieldValue<DateTimeOffset>(16), reader.IsDBNull(17) ? null : reader.GetString(17),
+        reader.IsDBNull(18) ? null : reader.GetString(18));
 }

@@ -55,37 +55,43 @@ public sealed partial class DeliveryWorker(
         var delivery = attempt.Delivery;
         Target? target = null;
         AttemptResult result;
+        // An attempt ends well within its lease, so that no other instance takes the delivery over while this one still works on it.
+        using var withinLease = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        withinLease.CancelAfter(options.Value.AttemptLease * 0.8);
+        var cancellationToken = withinLease.Token;
         try
         {
-            var ars = await tenantAreas.ArsOfAsync(delivery.TenantId, stoppingToken);
-            var responsible = await lookup.FindAsync(delivery.TenantId, delivery.LeikaKey, ars, stoppingToken);
+            var ars = await tenantAreas.ArsOfAsync(delivery.TenantId, cancellationToken);
+            var responsible = await lookup.FindAsync(delivery.TenantId, delivery.LeikaKey, ars, cancellationToken);
             if (responsible is not { UnitId: { } unitId, DestinationId: { } destinationId, Channel: { } channel })
             {
                 result = new AttemptResult(AttemptResult.UnroutableOutcome, 0, $"Nobody in the directory is responsible for LeiKa key {delivery.LeikaKey} in area {ars}.", null);
             }
             else
             {
-                target = new Target(unitId, destinationId, channel);
-                result = channel switch
+                var destination = (await directory.DestinationAsync(destinationId, cancellationToken))?.Destination;
+                target = new Target(unitId, destinationId, channel, destination?.EncryptionKey);
+                result = (channel, destination) switch
                 {
-                    Channels.Inbox => AttemptResult.Delivered(0, delivery.DeliveryId.ToString()),
-                    Channels.Pull => new AttemptResult(AttemptResult.OfferedOutcome, 0, null, null),
-                    _ => await directory.DestinationAsync(destinationId, stoppingToken) is { } destination
-                        ? await push.SendAsync(delivery, target, destination.Destination, stoppingToken)
-                        : AttemptResult.Failed(0, "The destination was removed from the directory during the attempt."),
+                    (_, null) => AttemptResult.Failed(0, "The destination was removed from the directory during the attempt."),
+                    (Channels.Inbox, _) => AttemptResult.Delivered(0, delivery.DeliveryId.ToString()),
+                    (Channels.Pull, _) => new AttemptResult(AttemptResult.OfferedOutcome, 0, null, null),
+                    _ => await push.SendAsync(delivery, target, destination, cancellationToken),
                 };
             }
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            // Forms, documents or identity not answering: the attempt failed, the delivery is tried again.
-            result = AttemptResult.Failed(0, $"The delivery could not be assembled: {e.GetType().Name}.");
+            // Forms, documents or identity not answering, or the lease running out: the attempt failed, the delivery is tried again.
+            result = AttemptResult.Failed(0, e is OperationCanceledException
+                ? "The attempt took longer than its lease allows."
+                : $"The delivery could not be assembled: {e.GetType().Name}.");
             LogAssemblyFailed(logger, delivery.DeliveryId, e.GetType().Name, e.Message);
         }
 
         var used = attempt.Number - delivery.AttemptsBeforeRedrive;
         DateTimeOffset? retryAt = result.Outcome == AttemptResult.FailedOutcome && used < options.Value.MaxAttempts
-            ? clock.GetUtcNow() + Jittered(Backoff.For(used, options.Value.RetryDelay, options.Value.MaxRetryDelay))
+            ? clock.GetUtcNow() + Backoff.Jittered(Backoff.For(used, options.Value.RetryDelay, options.Value.MaxRetryDelay))
             : null;
         try
         {
@@ -98,9 +104,6 @@ public sealed partial class DeliveryWorker(
             LogFinishFailed(logger, e, delivery.DeliveryId);
         }
     }
-
-    /// <summary>Between 75 % and 125 % of the backoff, so that deliveries failing together do not retry together.</summary>
-    private static TimeSpan Jittered(TimeSpan delay) => delay * (0.75 + Random.Shared.NextDouble() * 0.5);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for due deliveries failed")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);

@@ -10,9 +10,9 @@ namespace EfaPlatform.Routing.Deliveries;
 /// posted with the delivery id in efa-delivery-id. Any 2xx answer is the receipt (its JSON "receiptId" when it has
 /// one); anything else, no answer in time or a broken connection is a failed attempt. Redirects are not followed.
 /// </summary>
-public sealed class PushChannel(HttpClient http, DeliveryDocument document, SubmissionSource source, DirectoryStore directory, TimeProvider clock)
+public sealed class PushChannel(
+    HttpClient http, DeliveryDocument document, SubmissionSource source, DirectoryStore directory, Microsoft.Extensions.Options.IOptions<RoutingOptions> options, TimeProvider clock)
 {
-    public const string HttpClientName = "push";
     private const int MaxAnswerBytes = 64 * 1024;
 
     public async Task<AttemptResult> SendAsync(StoredDelivery delivery, Target target, DirectoryDestination destination, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ public sealed class PushChannel(HttpClient http, DeliveryDocument document, Subm
         var secret = await directory.CallbackSecretAsync(destination.DestinationId, cancellationToken);
         if (secret is null || destination.PushUrl is null)
         {
-            return AttemptResult.Failed(0, "The push destination has no URL or callback secret.");
+            return AttemptResult.Failed(0, "The push destination has no usable callback secret (none, or sealed under another Routing:SecretKey): set it again.");
         }
 
         var submission = await source.SubmissionAsync(delivery.SubmissionId, cancellationToken);
@@ -45,20 +45,24 @@ public sealed class PushChannel(HttpClient http, DeliveryDocument document, Subm
         request.Headers.Add(DeliverySignature.SignatureHeader, signature);
         request.Headers.Add(DeliverySignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(DeliverySignature.DeliveryIdHeader, delivery.DeliveryId.ToString());
+        // The push timeout covers sending the body, the answer's headers and reading its body: a destination that trickles
+        // bytes holds no attempt longer.
+        using var answerWithin = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answerWithin.CancelAfter(options.Value.PushTimeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answerWithin.Token);
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
                 return AttemptResult.Failed(status, $"The destination answered {status}.");
             }
 
-            return AttemptResult.Delivered(status, await ReceiptIdAsync(response, cancellationToken) ?? delivery.DeliveryId.ToString());
+            return AttemptResult.Delivered(status, await ReceiptIdAsync(response, answerWithin.Token) ?? delivery.DeliveryId.ToString());
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            return AttemptResult.Failed(0, e is TaskCanceledException ? "The destination did not answer in time." : $"No answer from the destination: {e.GetType().Name}.");
+            return AttemptResult.Failed(0, e is OperationCanceledException ? "The destination did not answer in time." : $"No answer from the destination: {e.Message}");
         }
     }
 
@@ -89,8 +93,9 @@ public sealed class PushChannel(HttpClient http, DeliveryDocument document, Subm
                 ? id
                 : null;
         }
-        catch (Exception e) when (e is JsonException or IOException or HttpRequestException)
+        catch (Exception e) when (e is JsonException or IOException or HttpRequestException or InvalidOperationException or OperationCanceledException)
         {
+            // Not a receipt we can keep (no JSON, a lone surrogate, a broken answer): the delivery id stands for it.
             return null;
         }
     }

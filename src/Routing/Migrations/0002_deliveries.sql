@@ -18,6 +18,9 @@ create table deliveries (
     unit_id text,
     destination_id uuid,
     channel text,
+    -- The destination's public key (JWK) when the delivery was offered or pushed: its content is never served in clear
+    -- afterwards, whatever becomes of the destination.
+    encryption_key text,
     attempts int not null default 0,
     -- Attempts already used when an operator last re-drove it: the limit counts from there.
     attempts_before_redrive int not null default 0,
@@ -52,5 +55,6 @@ create table decisions (
     document_ids text[] not null,
     decided_at timestamptz not null,
     decided_by text not null,
-    mailbox_message_id text not null
+    -- Null while the mailbox message is being sent: the decision is taken (nobody else decides), not yet announced.
+    mailbox_message_id text
 );
