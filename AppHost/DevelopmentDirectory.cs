@@ -28,6 +28,7 @@ public static class DevelopmentDirectory
         var directoryFile = Path.Combine(builder.DataDirectory, "routing-directory.json");
         File.WriteAllText(directoryFile, Directory($"http://127.0.0.1:{receiverPort}/deliveries", callbackSecret));
 
+        // Routing is the first platform service with a client of its own: index 0. A further one takes the next index.
         var clientSecret = builder.Secret("routing-service-client");
         identity.WithEnvironment("Identity__ServiceClients__0__ClientId", ServiceClientId)
             .WithEnvironment("Identity__ServiceClients__0__ClientSecret", clientSecret);

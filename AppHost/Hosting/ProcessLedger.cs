@@ -46,6 +46,13 @@ public sealed class ProcessLedger(string path)
             ChildProcess.SignalProcess(process.Pid, ChildProcess.SigKill);
         }
 
+        // Gone for sure before anything starts anew: a PostgreSQL still dying holds its data directory's lock file.
+        var killDeadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (leftovers.Any(StillRunning) && DateTimeOffset.UtcNow < killDeadline)
+        {
+            await Task.Delay(100);
+        }
+
         File.Delete(path);
         return leftovers.Count;
     }

@@ -5,7 +5,8 @@ using Npgsql;
 namespace EfaPlatform.Routing.Tests;
 
 /// <summary>
-/// Every call against two municipalities: who may (anything but 401, 403 and 404), who is refused (403), and for whom
+/// Every call against two municipalities: who may (anything but 401, 403 and 404: past authorization, a call answers
+/// what forms and identity let it, and they do not run here, so 503 where it needs them), who is refused (403), and for whom
 /// another municipality's units, deliveries and destinations do not exist (404). Deliveries are arranged in routing's
 /// database (delivered to the inbox, offered to a pull destination): their way there needs forms and identity, which
 /// the platform tests have.

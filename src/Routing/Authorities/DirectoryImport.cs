@@ -6,7 +6,7 @@ using Sylvan.Data.Csv;
 namespace EfaPlatform.Routing.Authorities;
 
 /// <summary>
-/// A directory file (JSON or CSV, see the README) read into units, with every problem named by its line and field;
+/// A directory file (JSON or CSV, formats in docs/routing.md) read into units, with every problem named by its line and field;
 /// units are only returned when there is none. Overlaps (two units for one LeiKa key in one area) and duplicate unit ids
 /// are problems of the file as a whole, reported at the later unit's line.
 /// </summary>

@@ -5,7 +5,7 @@ using Google.Protobuf;
 namespace EfaPlatform.Routing.Deliveries;
 
 /// <summary>
-/// The JSON an authority receives (README "Deliveries"): the submission's metadata and answers, and its attachments
+/// The JSON an authority receives (docs/routing.md, "Push"): the submission's metadata and answers, and its attachments
 /// with their content inline as base64, written straight from documents' stream to <c>output</c>.
 /// </summary>
 public sealed class DeliveryDocument(SubmissionSource source)

@@ -27,6 +27,7 @@ public sealed partial class DeliveryStore
                 select delivery_id from deliveries where state = 'pending' and next_attempt_at <= $1 order by next_attempt_at limit {count} for update skip locked
             )
             update deliveries d set attempts = d.attempts + 1, next_attempt_at = $2, updated_at = $1
+            -- "x" only so that Columns (which reads a decision's outcome) fits; a delivery being attempted has no decision.
             from due left join decisions x on false
             where d.delivery_id = due.delivery_id
             returning {Columns}

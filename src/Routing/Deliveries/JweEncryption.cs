@@ -8,8 +8,8 @@ namespace EfaPlatform.Routing.Deliveries;
 
 /// <summary>
 /// JWE compact serialization (RFC 7516) with RSA-OAEP-256 key wrapping and A256GCM content encryption, the scheme
-/// FIT-Connect uses: .NET's own RSA and AesGcm (Microsoft.IdentityModel does not make A256GCM JWEs, see
-/// docs/routing.md). The AES-GCM authenticated data is the ASCII of the encoded protected header.
+/// FIT-Connect uses: .NET's own RSA and AesGcm, since Microsoft.IdentityModel makes no A256GCM JWEs (its key wrap
+/// knows only the AES-CBC-HMAC encryptions). The AES-GCM authenticated data is the ASCII of the encoded protected header.
 /// </summary>
 public static class JweEncryption
 {

@@ -6,7 +6,8 @@ namespace EfaPlatform.Routing.Deliveries;
 
 /// <summary>
 /// Delivers to a specialist system's webhook: the delivery document is spooled to a temporary file (attachments never
-/// whole in memory; the signature needs the body before it is sent), signed (<see cref="DeliverySignature"/>) and
+/// whole in memory, except for an encrypted destination: AES-GCM needs the whole plaintext; the signature needs the
+/// body before it is sent), signed (<see cref="DeliverySignature"/>) and
 /// posted with the delivery id in efa-delivery-id. Any 2xx answer is the receipt (its JSON "receiptId" when it has
 /// one); anything else, no answer in time or a broken connection is a failed attempt. Redirects are not followed.
 /// </summary>
