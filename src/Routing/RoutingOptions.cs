@@ -34,9 +34,12 @@ public sealed class RoutingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AttemptLease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often the delivery worker looks for due deliveries when it found none.</summary>
+    /// <summary>
+    /// How often the delivery worker looks for due deliveries when it found none: the longest a ready submission waits
+    /// for its first attempt (one index scan of the due deliveries each time).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Deliveries attempted at once by one instance.</summary>
     [Range(1, 256)]
