@@ -49,7 +49,8 @@ public static class Extensions
             .AddSubscription<PaymentFailed, SubmissionEventHandlers>()
             .AddSubscription<PaymentExpired, SubmissionEventHandlers>()
             .AddSubscription<SubmissionDelivered, SubmissionEventHandlers>()
-            .AddSubscription<SubmissionDecided, SubmissionEventHandlers>();
+            .AddSubscription<SubmissionDecided, SubmissionEventHandlers>()
+            .AddSubscription<SubmissionUnroutable, SubmissionEventHandlers>();
 
     public static WebApplication MapFormsEndpoints(this WebApplication app)
     {

@@ -122,6 +122,12 @@ public sealed class FaultTests(PlatformFixture fixture) : IAsyncLifetime
             submissionId = await _platform.SubmitAndPayAsync(RoutingPlatform.Certificate);
             var unroutable = await _platform.DeliveryAsync(submissionId, "unroutable");
             Assert.Equal("Nobody in the directory is responsible for LeiKa key 99116004012000 in area 082210000000.", unroutable.GetProperty("lastError").GetString());
+            // The citizen's submission says so in its history instead of seeming to vanish.
+            var citizen = await _platform.CitizenAsync();
+            await Eventually.WaitAsync(async () =>
+                (await _platform.Http.SendAsync(HttpMethod.Get, $"/api/forms/v1/submissions/{submissionId}", citizen)).Body.GetProperty("history").EnumerateArray()
+                .Any(change => change.GetProperty("reason").GetString() == "waiting: no office of the municipality is responsible for it yet; it is sent as soon as one is"),
+                TimeSpan.FromSeconds(30), "the submission's history says nobody is responsible yet");
         }
         finally
         {

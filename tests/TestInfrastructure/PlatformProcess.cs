@@ -55,9 +55,12 @@ public sealed class PlatformProcess : IAsyncDisposable
         var output = new LogBuffer(20_000);
         var dashboardUrl = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ChildProcess.Start(ProjectLocator.DotnetHost,
+        // Through env, so that Ctrl+C (SIGINT) reaches the AppHost even when the tests run as a background job, whose
+        // shell leaves SIGINT ignored for everything it starts (and .NET keeps an ignored SIGINT ignored). env execs,
+        // so the process id stays the AppHost's.
+        var process = ChildProcess.Start("env",
             [
-                ProjectLocator.OutputAssembly(AppHostProject),
+                "--default-signal=INT", ProjectLocator.DotnetHost, ProjectLocator.OutputAssembly(AppHostProject),
                 $"--AppHost:DataDirectory={dataDirectory}", "--Dashboard:Port=0", $"--Dashboard:Token={token}",
                 "--gateway:HttpPort=0", "--gateway:GrpcPort=0", .. arguments ?? [],
             ],

@@ -10,7 +10,8 @@ namespace EfaPlatform.Forms.Submissions;
 /// (a payment after a withdrawal changes nothing; a delivery reported before the payment waits for it).
 /// </summary>
 public sealed partial class SubmissionEventHandlers(SubmissionStore store, TimeProvider clock, ILogger<SubmissionEventHandlers> logger)
-    : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<PaymentExpired>, IEventHandler<SubmissionDelivered>, IEventHandler<SubmissionDecided>
+    : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<PaymentExpired>, IEventHandler<SubmissionDelivered>, IEventHandler<SubmissionDecided>,
+      IEventHandler<SubmissionUnroutable>
 {
     public Task HandleAsync(EventContext<PaymentSucceeded> context, CancellationToken cancellationToken) =>
         RecordAsync(context, context.Payload.SubmissionId, SubmissionStatus.Paid, context.Payload.PaidAt, cancellationToken);
@@ -32,6 +33,21 @@ public sealed partial class SubmissionEventHandlers(SubmissionStore store, TimeP
             LogIgnored(logger, context.Type, context.Id, submissionId);
         }
     }
+
+    /// <summary>Nobody is responsible for it yet: its history says so (the status stays), so that it does not seem to vanish.</summary>
+    public async Task HandleAsync(EventContext<SubmissionUnroutable> context, CancellationToken cancellationToken)
+    {
+        var noted = Guid.TryParse(context.Payload.SubmissionId, out var id)
+                    && await store.GetAsync(id, cancellationToken) is { } submission
+                    && await store.MoveAsync(context.Transaction, id, submission.Status, UnroutableNote, TimeOf(context.Payload.FoundAt), cancellationToken) is not null;
+        if (!noted)
+        {
+            LogIgnored(logger, context.Type, context.Id, context.Payload.SubmissionId);
+        }
+    }
+
+    /// <summary>The history note of a submission nobody is responsible for yet.</summary>
+    public const string UnroutableNote = "waiting: no office of the municipality is responsible for it yet; it is sent as soon as one is";
 
     public Task HandleAsync(EventContext<SubmissionDelivered> context, CancellationToken cancellationToken) =>
         RecordAsync(context, context.Payload.SubmissionId, SubmissionStatus.Delivered, context.Payload.DeliveredAt, cancellationToken);

@@ -116,6 +116,13 @@ public sealed partial class DeliveryStore
         {
             await AnnounceDeliveredAsync(transaction, attempt.Delivery.SubmissionId, target!.DestinationId, result.ReceiptId!, now, outbox, cancellationToken);
         }
+        else if (moved && state == DeliveryStates.Unroutable && !await WasUnroutableAsync(transaction, attempt, cancellationToken))
+        {
+            await outbox.AddAsync(transaction, new SubmissionUnroutable
+            {
+                SubmissionId = attempt.Delivery.SubmissionId.ToString(), Reason = result.Error ?? "", FoundAt = Timestamp.FromDateTimeOffset(now),
+            }, attempt.Delivery.SubmissionId.ToString(), cancellationToken: cancellationToken);
+        }
 
         await transaction.CommitAsync(cancellationToken);
         return moved;
@@ -157,6 +164,16 @@ public sealed partial class DeliveryStore
         command.Parameters.AddWithValue(deliveryId);
         command.Parameters.AddWithValue(clock.GetUtcNow());
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Whether an earlier attempt already found nobody responsible (announced then; a repeat tells the citizen nothing new).</summary>
+    private static async Task<bool> WasUnroutableAsync(NpgsqlTransaction transaction, ClaimedAttempt attempt, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "select exists (select 1 from delivery_attempts where delivery_id = $1 and number < $2 and outcome = 'unroutable')", transaction.Connection, transaction);
+        command.Parameters.AddWithValue(attempt.Delivery.DeliveryId);
+        command.Parameters.AddWithValue(attempt.Number);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static Task AnnounceDeliveredAsync(
