@@ -23,10 +23,8 @@ public static class AttachmentEndpoints
     private static async Task DownloadAsync(
         HttpContext context, string deliveryId, string documentId, DeliveryStore deliveries, SubmissionSource source)
     {
-        var user = context.User;
         var delivery = Guid.TryParse(deliveryId, out var id) ? await deliveries.GetAsync(id, context.RequestAborted) : null;
-        if (delivery is not { State: DeliveryStates.Offered or DeliveryStates.Delivered } || !user.IsMemberOf(delivery.TenantId.ToString())
-            || (!user.IsPerson() && delivery.Channel == Authorities.Channels.Inbox))
+        if (!DeliveriesService.IsReceivableBy(delivery, context.User) || delivery is null)
         {
             await RestRequestGuard.WriteProblemAsync(context, StatusCodes.Status404NotFound, "The delivery was not found.", "deliveryId");
             return;

@@ -80,15 +80,15 @@ public sealed partial class DeliveriesService
     }
 
     /// <summary>
-    /// A delivery its municipality's recipients may take: offered or delivered, to a pull destination for machine
-    /// clients and to any for staff. Anything else is answered like a missing one.
+    /// A delivery its municipality's recipients may take: offered or delivered, to a pull or push destination for
+    /// machine clients and to any for staff. The one rule for the API and the attachment download.
     /// </summary>
-    private static StoredDelivery Receivable(StoredDelivery? delivery, ServerCallContext context)
-    {
-        var user = context.GetHttpContext().User;
-        var receivable = delivery is { State: DeliveryStates.Offered or DeliveryStates.Delivered }
-                         && user.IsMemberOf(delivery.TenantId.ToString())
-                         && (user.IsPerson() || delivery.Channel != Authorities.Channels.Inbox);
-        return receivable ? delivery! : throw FieldErrors.NotFound("The delivery");
-    }
+    public static bool IsReceivableBy(StoredDelivery? delivery, System.Security.Claims.ClaimsPrincipal user) =>
+        delivery is { State: DeliveryStates.Offered or DeliveryStates.Delivered }
+        && user.IsMemberOf(delivery.TenantId.ToString())
+        && (user.IsPerson() || delivery.Channel != Authorities.Channels.Inbox);
+
+    /// <summary>The delivery when <see cref="IsReceivableBy"/>; anything else is answered like a missing one.</summary>
+    private static StoredDelivery Receivable(StoredDelivery? delivery, ServerCallContext context) =>
+        IsReceivableBy(delivery, context.GetHttpContext().User) ? delivery! : throw FieldErrors.NotFound("The delivery");
 }
